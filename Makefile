@@ -1,0 +1,44 @@
+# Two commands: `make run` serves the app, `make test` runs every test. Both set up what
+# they need first (virtualenv, packages, Chromium for the browser tests).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test install lint format chromium bench clean
+
+$(VENV)/.installed: requirements.txt sdk/pyproject.toml
+	@PYTHON_CMD="$$(scripts/find-python)" || exit 1; \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    rm -rf $(VENV); echo "Creating $(VENV) with $$PYTHON_CMD"; $$PYTHON_CMD -m venv $(VENV) || exit 1; \
+	  fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -e ./sdk
+	@touch $@
+
+install: $(VENV)/.installed
+
+chromium:
+	@scripts/ensure-chromium
+
+run: install
+	@scripts/run-server $(HOST) $(PORT) $(WORKERS)
+
+test: install chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

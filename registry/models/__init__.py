@@ -1,0 +1,41 @@
+"""Data and the constraints SQL can hold. Every write goes through registry.services."""
+
+from registry.models.accounts import ApiKey, Team, TeamMembership
+from registry.models.aliases import Alias, AliasEvent, ProtectedAlias
+from registry.models.artifacts import (
+    Artifact,
+    ArtifactFile,
+    ArtifactVersion,
+    Blob,
+    Project,
+    Run,
+    RunArtifact,
+)
+from registry.models.registries import (
+    Collection,
+    CollectionTag,
+    LinkedVersion,
+    Registry,
+    VersionTag,
+)
+
+__all__ = [
+    "Alias",
+    "AliasEvent",
+    "ApiKey",
+    "Artifact",
+    "ArtifactFile",
+    "ArtifactVersion",
+    "Blob",
+    "Collection",
+    "CollectionTag",
+    "LinkedVersion",
+    "Project",
+    "ProtectedAlias",
+    "Registry",
+    "Run",
+    "RunArtifact",
+    "Team",
+    "TeamMembership",
+    "VersionTag",
+]

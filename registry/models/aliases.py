@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from registry.models.registries import Collection, LinkedVersion, Registry
+
+# Reserved names (`latest`, `vN`) are derived, never stored (invariants 2 and 3).
+_NOT_RESERVED = ~Q(name__iexact="latest") & ~Q(name__iregex=r"^v[0-9]+$")
+
+
+class Alias(models.Model):
+    """A custom or protected alias. `latest` and `vN` are derived and never stored."""
+
+    # Denormalised from version.collection so the database can hold uniqueness
+    # per collection (invariant 4); the services keep the two in step.
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="aliases")
+    version = models.ForeignKey(LinkedVersion, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint("collection", Lower("name"), name="alias_name_ci_unique"),
+            models.CheckConstraint(condition=_NOT_RESERVED, name="alias_name_not_reserved"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectedAlias(models.Model):
+    """A name that, in this registry, only admins may add, move or remove."""
+
+    registry = models.ForeignKey(
+        Registry, on_delete=models.CASCADE, related_name="protected_aliases"
+    )
+    name = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "protected aliases"
+        constraints = [
+            models.UniqueConstraint("registry", Lower("name"), name="protected_alias_ci_unique"),
+            models.CheckConstraint(condition=_NOT_RESERVED, name="protected_alias_not_reserved"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AliasEvent(models.Model):
+    """Append-only history of alias changes in a collection.
+
+    Versions are kept as indexes as well as links, so the history stays readable after
+    a version is unlinked.
+    """
+
+    ADD, MOVE, REMOVE = "add", "move", "remove"
+    ACTIONS = [(ADD, "added"), (MOVE, "moved"), (REMOVE, "removed")]
+
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="alias_events"
+    )
+    alias = models.CharField(max_length=128)
+    action = models.CharField(max_length=8, choices=ACTIONS)
+    from_index = models.PositiveIntegerField(null=True, blank=True)
+    to_index = models.PositiveIntegerField(null=True, blank=True)
+    from_version = models.ForeignKey(
+        LinkedVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_version = models.ForeignKey(
+        LinkedVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["collection", "-id"], name="alias_event_coll_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} {self.action}"

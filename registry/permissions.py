@@ -1,0 +1,234 @@
+"""Roles and what they allow. The only module that talks to django-guardian.
+
+A user's role in a registry is the highest that applies: org admins (superusers) are
+Admin everywhere; a granted role (object permission); and every signed-in user is at
+least Viewer of an `organization` registry. `restricted` registries are invisible to
+users without a role. Checks raise `Forbidden` with a message that names the role needed
+and why; lookups raise `NotFound` for what a user may not see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
+
+from registry.errors import Forbidden, NotFound
+from registry.models import Collection, LinkedVersion, Registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+RESTRICTED_VIEWER, VIEWER, MEMBER, ADMIN = "restricted_viewer", "viewer", "member", "admin"
+ROLES = [RESTRICTED_VIEWER, VIEWER, MEMBER, ADMIN]  # lowest first
+ROLE_LABELS = {
+    RESTRICTED_VIEWER: "Restricted viewer",
+    VIEWER: "Viewer",
+    MEMBER: "Member",
+    ADMIN: "Admin",
+}
+_PERM = {role: f"role_{role}" for role in ROLES}
+_ROLE_OF_PERM = {perm: role for role, perm in _PERM.items()}
+
+REGISTRY_NOT_FOUND = "Registry '{name}' does not exist or you do not have access to it."
+NEED_ROLE = (
+    "{action} in registry '{registry}' needs the {needed} role or higher; your role is {role}."
+)
+NEED_ADMIN = "{action} in registry '{registry}' needs the Admin role; your role is {role}."
+NEED_ORG_ADMIN = "Creating a registry needs an organization admin; ask one to create it."
+PROTECTED_ALIAS = (
+    "'{alias}' is a protected alias in registry '{registry}'; only registry admins can {verb} it."
+)
+UNLINK_PROTECTED = (
+    "v{index} of '{collection}' holds the protected alias '{alias}' in registry "
+    "'{registry}'; only registry admins can unlink it."
+)
+DELETE_PROTECTED = (
+    "Collection '{collection}' holds the protected alias '{alias}' in registry "
+    "'{registry}'; only registry admins can delete it."
+)
+
+
+def _rank(role: str | None) -> int:
+    return ROLES.index(role) if role else -1
+
+
+def _checker(user) -> ObjectPermissionChecker:
+    # One checker per user object: guardian caches the permissions it has fetched.
+    checker = getattr(user, "_registry_perm_checker", None)
+    if checker is None:
+        checker = ObjectPermissionChecker(user)
+        user._registry_perm_checker = checker
+    return checker
+
+
+def forget_cached_roles(user) -> None:
+    if hasattr(user, "_registry_perm_checker"):
+        del user._registry_perm_checker
+
+
+def prefetch_roles(user, registries) -> None:
+    """Fetch the user's roles for many registries in one query (list pages)."""
+    if user.is_authenticated and not user.is_superuser and registries:
+        _checker(user).prefetch_perms(list(registries))
+
+
+def role_of(user, registry: Registry) -> str | None:
+    """The user's effective role in the registry, or None if they cannot see it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    granted = [_ROLE_OF_PERM[p] for p in _checker(user).get_perms(registry) if p in _ROLE_OF_PERM]
+    role = max(granted, key=_rank, default=None)
+    if registry.visibility == Registry.ORGANIZATION and _rank(role) < _rank(VIEWER):
+        role = VIEWER
+    return role
+
+
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role, "none") if role else "none"
+
+
+def can_see(user, registry: Registry) -> bool:
+    return role_of(user, registry) is not None
+
+
+def visible_registries(user) -> QuerySet[Registry]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Registry.objects.none()
+    if user.is_superuser:
+        return Registry.objects.all()
+    granted = get_objects_for_user(
+        user,
+        list(_PERM.values()),
+        klass=Registry,
+        any_perm=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    return Registry.objects.filter(
+        Q(visibility=Registry.ORGANIZATION) | Q(pk__in=granted.values("pk"))
+    )
+
+
+def get_registry_for_user(user, name: str) -> Registry:
+    """The registry named `name` (case-insensitive) if the user may see it, else NotFound."""
+    registry = Registry.objects.filter(name__iexact=name).first()
+    if registry is None or not can_see(user, registry):
+        raise NotFound(REGISTRY_NOT_FOUND.format(name=name))
+    return registry
+
+
+def _require(user, registry: Registry, needed: str, action: str) -> None:
+    role = role_of(user, registry)
+    if role is None:
+        raise NotFound(REGISTRY_NOT_FOUND.format(name=registry.name))
+    if _rank(role) < _rank(needed):
+        template = NEED_ADMIN if needed == ADMIN else NEED_ROLE
+        raise Forbidden(
+            template.format(
+                action=action,
+                registry=registry.name,
+                needed=ROLE_LABELS[needed],
+                role=ROLE_LABELS[role],
+            )
+        )
+
+
+def check_can_view(user, registry: Registry) -> None:
+    if not can_see(user, registry):
+        raise NotFound(REGISTRY_NOT_FOUND.format(name=registry.name))
+
+
+def check_can_download(user, registry: Registry) -> None:
+    _require(user, registry, VIEWER, "Downloading files or using an artifact")
+
+
+def check_can_write(user, registry: Registry, action: str) -> None:
+    """Member-level changes: collections, links, descriptions, tags, custom aliases."""
+    _require(user, registry, MEMBER, action)
+
+
+def check_can_admin(user, registry: Registry, action: str) -> None:
+    _require(user, registry, ADMIN, action)
+
+
+def is_admin(user, registry: Registry) -> bool:
+    return role_of(user, registry) == ADMIN
+
+
+def can_write(user, registry: Registry) -> bool:
+    return _rank(role_of(user, registry)) >= _rank(MEMBER)
+
+
+def can_download(user, registry: Registry) -> bool:
+    return _rank(role_of(user, registry)) >= _rank(VIEWER)
+
+
+def check_can_create_registry(user) -> None:
+    if not (user.is_authenticated and user.is_superuser):
+        raise Forbidden(NEED_ORG_ADMIN)
+
+
+def check_alias_change(user, registry: Registry, alias: str, verb: str, protected: bool) -> None:
+    """Custom aliases need Member; protected ones Admin. `verb`: add, move or remove."""
+    check_can_write(user, registry, f"Changing alias '{alias}'")
+    if protected and not is_admin(user, registry):
+        raise Forbidden(PROTECTED_ALIAS.format(alias=alias, registry=registry.name, verb=verb))
+
+
+def check_can_unlink(user, version: LinkedVersion, protected_alias: str | None) -> None:
+    registry = version.collection.registry
+    check_can_write(user, registry, "Unlinking a version")
+    if protected_alias and not is_admin(user, registry):
+        raise Forbidden(
+            UNLINK_PROTECTED.format(
+                index=version.index,
+                collection=version.collection.name,
+                alias=protected_alias,
+                registry=registry.name,
+            )
+        )
+
+
+def check_can_delete_collection(user, collection: Collection, protected_alias: str | None) -> None:
+    registry = collection.registry
+    check_can_write(user, registry, "Deleting a collection")
+    if protected_alias and not is_admin(user, registry):
+        raise Forbidden(
+            DELETE_PROTECTED.format(
+                collection=collection.name, alias=protected_alias, registry=registry.name
+            )
+        )
+
+
+# Granting roles (called only by registry.services.registries.set_role).
+
+
+def grant_role(registry: Registry, user: AbstractBaseUser, role: str | None) -> None:
+    for perm in _PERM.values():
+        remove_perm(perm, user, registry)
+    if role is not None:
+        assign_perm(_PERM[role], user, registry)
+    forget_cached_roles(user)
+
+
+def granted_roles(registry: Registry) -> list[tuple[AbstractBaseUser, str]]:
+    """Users with an explicitly granted role, highest role each, sorted by username."""
+    users = get_users_with_perms(
+        registry, attach_perms=True, with_superusers=False, with_group_users=False
+    )
+    result = []
+    for user, perms in users.items():
+        roles = [_ROLE_OF_PERM[p] for p in perms if p in _ROLE_OF_PERM]
+        if roles:
+            result.append((user, max(roles, key=_rank)))
+    return sorted(result, key=lambda pair: pair[0].get_username())
+
+
+def users_qs():
+    return get_user_model().objects.filter(is_active=True)

@@ -1,0 +1,185 @@
+"""Linking source versions into collections, and unlinking them (invariants 1, 7-9)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from registry import permissions
+from registry.errors import Invalid, NotFound
+from registry.models import Alias, AliasEvent, ArtifactVersion, Collection, LinkedVersion, Registry
+from registry.names import alias_problem, is_reserved_alias, name_problem
+from registry.services import events
+from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, apply_alias
+from registry.services.common import lock_collection, protected_names
+
+TYPE_NOT_ACCEPTED = (
+    "Registry '{registry}' accepts {accepted}; '{type}' artifacts cannot be linked to it. "
+    "A registry admin can add '{type}' to the accepted types in the registry settings."
+)
+TYPE_MISMATCH = (
+    "Collection '{collection}' holds '{expected}' artifacts; a '{type}' artifact cannot be "
+    "linked to it."
+)
+
+
+def _describe_types(types: list[str]) -> str:
+    if not types:
+        return "no artifact types"
+    return "only " + ", ".join(f"'{t}'" for t in types) if len(types) < 4 else ", ".join(types)
+
+
+def check_type_accepted(registry: Registry, type_: str) -> None:
+    if not registry.accepts(type_):
+        raise Invalid(
+            TYPE_NOT_ACCEPTED.format(
+                registry=registry.name,
+                accepted=_describe_types(registry.accepted_types),
+                type=type_,
+            )
+        )
+
+
+def get_or_create_collection(
+    *, registry: Registry, name: str, type_: str, actor, description: str = ""
+) -> tuple[Collection, bool]:
+    """The collection `name` (case-insensitive), created with `type_` if missing."""
+    problem = name_problem(name, "collection")
+    if problem:
+        raise Invalid(problem)
+    existing = Collection.objects.filter(registry=registry, name__iexact=name).first()
+    if existing is not None:
+        return existing, False
+    check_type_accepted(registry, type_)
+    try:
+        with transaction.atomic():
+            collection = Collection.objects.create(
+                registry=registry,
+                name=name,
+                type=type_,
+                description=description,
+                created_by=actor,
+            )
+        return collection, True
+    except IntegrityError:
+        # Created concurrently by someone else: use theirs.
+        return Collection.objects.get(registry=registry, name__iexact=name), False
+
+
+def _split_aliases(aliases: Iterable[str]) -> list[str]:
+    """Validate link aliases; `latest` is dropped here, own `vN` after indexing."""
+    result: list[str] = []
+    seen: set[str] = set()
+    for raw in aliases or []:
+        name = (raw or "").strip()
+        problem = alias_problem(name)
+        if problem:
+            raise Invalid(problem)
+        if name.lower() == "latest" or name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        result.append(name)
+    return result
+
+
+@transaction.atomic
+def link_version(
+    *,
+    registry: Registry,
+    collection_name: str,
+    source: ArtifactVersion,
+    aliases: Iterable[str] = (),
+    actor,
+    description: str = "",
+) -> tuple[LinkedVersion, bool]:
+    """Link `source` into `registry/collection_name` with `aliases`, all or nothing.
+
+    Creates the collection if missing. Linking a source already linked there returns the
+    existing linked version and applies the new aliases (invariant 7). Returns
+    (linked_version, created).
+    """
+    permissions.check_can_write(actor, registry, "Linking a version")
+    names = _split_aliases(aliases)
+    type_ = source.artifact.type
+    collection, _ = get_or_create_collection(
+        registry=registry, name=collection_name, type_=type_, actor=actor
+    )
+    if collection.type.lower() != type_.lower():
+        raise Invalid(
+            TYPE_MISMATCH.format(collection=collection.name, expected=collection.type, type=type_)
+        )
+    collection = lock_collection(collection.pk)
+    linked = LinkedVersion.objects.filter(collection=collection, source=source).first()
+    created = linked is None
+    if created:
+        Collection.objects.filter(pk=collection.pk).update(next_index=F("next_index") + 1)
+        index = collection.next_index
+        collection.next_index = index + 1
+        linked = LinkedVersion.objects.create(
+            collection=collection,
+            index=index,
+            source=source,
+            linked_by=actor,
+            description=description or source.description,
+        )
+    linked.collection = collection
+    for name in names:
+        if is_reserved_alias(name):
+            if name.lower() == f"v{linked.index}":
+                continue  # W&B code passes the version's own vN; accepted and ignored.
+            raise Invalid(RESERVED_ALIAS.format(name=name))
+    if created:
+        events.emit(
+            events.RegistryEvent(
+                type=events.LINK_ARTIFACT, collection=collection, version=linked, actor=actor
+            )
+        )
+    protected = protected_names(registry)
+    for name in names:
+        if not is_reserved_alias(name):
+            apply_alias(
+                collection=collection,
+                version=linked,
+                name=name,
+                actor=actor,
+                protected=protected,
+            )
+    return linked, created
+
+
+def first_protected_alias(version: LinkedVersion) -> str | None:
+    protected = protected_names(version.collection.registry)
+    for name in version.aliases.values_list("name", flat=True):
+        if name.lower() in protected:
+            return name
+    return None
+
+
+@transaction.atomic
+def unlink_version(*, version: LinkedVersion, actor) -> None:
+    """Remove `version` from its collection. Its index is never reused (invariant 1)."""
+    permissions.check_can_write(actor, version.collection.registry, "Unlinking a version")
+    collection = lock_collection(version.collection_id)
+    fresh = LinkedVersion.objects.filter(pk=version.pk).first()
+    if fresh is None:
+        raise NotFound(VERSION_GONE.format(collection=collection.name))
+    version = fresh
+    version.collection = collection
+    permissions.check_can_unlink(actor, version, first_protected_alias(version))
+    for alias in Alias.objects.filter(version=version):
+        AliasEvent.objects.create(
+            collection=collection,
+            alias=alias.name,
+            action=AliasEvent.REMOVE,
+            from_index=version.index,
+            from_version=version,
+            actor=actor,
+        )
+    events.emit(
+        events.RegistryEvent(
+            type=events.UNLINK_ARTIFACT, collection=collection, version=version, actor=actor
+        )
+    )
+    version.delete()

@@ -1,0 +1,96 @@
+"""Content-addressed blob storage on Django's storage API (local disk or S3)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from registry.errors import Invalid
+from registry.models import Blob
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1024 * 1024
+DIGEST_INVALID = "'{digest}' is not a sha256 digest: 64 lowercase hexadecimal characters."
+DIGEST_MISMATCH = (
+    "The uploaded bytes hash to {actual}, not {expected}; nothing was stored. "
+    "Upload the file whose sha256 is the digest in the URL."
+)
+SIZE_MISMATCH = "The upload is {actual} bytes but the manifest says {expected}; nothing was stored."
+
+
+def check_digest(digest: str) -> str:
+    if not SHA256_RE.match(digest or ""):
+        raise Invalid(DIGEST_INVALID.format(digest=digest))
+    return digest
+
+
+def blob_name(sha256: str) -> str:
+    return f"blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def missing_digests(digests: Iterable[str]) -> list[str]:
+    wanted = sorted(set(digests))
+    have: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        have.update(
+            Blob.objects.filter(sha256__in=wanted[i : i + 500]).values_list("sha256", flat=True)
+        )
+    return [d for d in wanted if d not in have]
+
+
+def store_blob(
+    chunks: Iterable[bytes], expected_sha256: str, expected_size: int | None = None
+) -> Blob:
+    """Stream `chunks` to storage, verifying the digest. Never holds the whole file.
+
+    The bytes go to a temporary file first; only when the hash matches are they saved
+    under their digest and the Blob row written. A mismatch leaves nothing behind.
+    """
+    check_digest(expected_sha256)
+    existing = Blob.objects.filter(sha256=expected_sha256).first()
+    hasher = hashlib.sha256()
+    size = 0
+    with tempfile.NamedTemporaryFile(prefix="upload-", delete=True) as tmp:
+        for chunk in chunks:
+            if chunk:
+                hasher.update(chunk)
+                tmp.write(chunk)
+                size += len(chunk)
+        actual = hasher.hexdigest()
+        if actual != expected_sha256:
+            raise Invalid(DIGEST_MISMATCH.format(actual=actual, expected=expected_sha256))
+        if expected_size is not None and size != expected_size:
+            raise Invalid(SIZE_MISMATCH.format(actual=size, expected=expected_size))
+        if existing is not None:
+            return existing
+        name = blob_name(expected_sha256)
+        if not default_storage.exists(name):
+            tmp.flush()
+            tmp.seek(0)
+            default_storage.save(name, File(tmp, name=os.path.basename(name)))
+    try:
+        with transaction.atomic():
+            return Blob.objects.create(sha256=expected_sha256, size=size)
+    except IntegrityError:
+        return Blob.objects.get(sha256=expected_sha256)
+
+
+def store_bytes(data: bytes) -> Blob:
+    return store_blob([data], hashlib.sha256(data).hexdigest())
+
+
+def open_blob(blob: Blob):
+    return default_storage.open(blob_name(blob.sha256), "rb")
+
+
+def iter_blob(blob: Blob, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    with open_blob(blob) as handle:
+        while chunk := handle.read(chunk_size):
+            yield chunk

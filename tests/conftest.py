@@ -1,0 +1,135 @@
+"""Personas and registries shared by every test.
+
+Personas per registry role (healthchecks style): `org_admin` (superuser), and for the
+`registry` fixture (organization visibility) an `admin`, a `member`, a `viewer`, a
+`restricted_viewer`; `stranger` has no role anywhere. `restricted` is a restricted
+registry in which the same personas hold the same roles (the stranger sees nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from registry import permissions
+from registry.models import Registry
+from registry.services import registries
+from tests.factories import make_user
+
+ROLE_PERSONAS = {
+    "admin": permissions.ADMIN,
+    "member": permissions.MEMBER,
+    "viewer": permissions.VIEWER,
+    "restricted_viewer": permissions.RESTRICTED_VIEWER,
+}
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def org_admin(db):
+    return make_user("root", superuser=True)
+
+
+@pytest.fixture
+def personas(db, org_admin):
+    return {name: make_user(name) for name in [*ROLE_PERSONAS, "stranger"]}
+
+
+@pytest.fixture
+def admin(personas):
+    return personas["admin"]
+
+
+@pytest.fixture
+def member(personas):
+    return personas["member"]
+
+
+@pytest.fixture
+def viewer(personas):
+    return personas["viewer"]
+
+
+@pytest.fixture
+def restricted_viewer(personas):
+    return personas["restricted_viewer"]
+
+
+@pytest.fixture
+def stranger(personas):
+    return personas["stranger"]
+
+
+def _grant_all(registry, personas, org_admin):
+    for name, role in ROLE_PERSONAS.items():
+        registries.set_role(registry=registry, user=personas[name], role=role, actor=org_admin)
+
+
+@pytest.fixture
+def registry(db, personas, org_admin):
+    """The core Model registry, with every persona's role granted."""
+    reg = Registry.objects.get(name="Model")
+    _grant_all(reg, personas, org_admin)
+    return reg
+
+
+@pytest.fixture
+def restricted(db, personas, org_admin):
+    reg = registries.create_registry(
+        name="Secret",
+        actor=org_admin,
+        visibility=Registry.RESTRICTED,
+        accepted_types=["model", "dataset"],
+    )
+    _grant_all(reg, personas, org_admin)
+    return reg
+
+
+@pytest.fixture
+def is_postgres():
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+# Browser tests (Playwright + Debian's Chromium). See ../shared/STACK-NOTES.md.
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_path():
+        return
+    reason = "Chromium is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)"
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if browser_items and os.environ.get("CI"):
+        # CI must not pass without the browser tests.
+        raise pytest.UsageError(f"Browser tests cannot run in CI: {reason}.")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=reason))

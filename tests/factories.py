@@ -1,0 +1,59 @@
+"""Building blocks for tests: users, source versions and linked versions via the services."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from registry.models import ArtifactVersion, Project
+from registry.services import artifacts
+from registry.services.linking import link_version
+from registry.storage import store_bytes
+
+_counter = itertools.count()
+
+
+def make_user(username: str, *, superuser: bool = False, password: str = "pw-secret-123"):
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.com", password)
+    return User.objects.create_user(username, f"{username}@example.com", password)
+
+
+def make_project(actor, entity: str = "team", project: str = "proj") -> Project:
+    team = artifacts.get_or_create_team(name=entity, actor=actor)
+    return artifacts.get_or_create_project(team=team, name=project, actor=actor)
+
+
+def make_source(
+    actor,
+    *,
+    name: str = "model",
+    type_: str = "model",
+    project: Project | None = None,
+    content: bytes | None = None,
+    metadata: dict | None = None,
+) -> ArtifactVersion:
+    """A committed source version with one file of unique content."""
+    project = project or make_project(actor)
+    data = content if content is not None else f"content-{next(_counter)}".encode()
+    blob = store_bytes(data)
+    version, _ = artifacts.log_artifact_version(
+        project=project,
+        name=name,
+        type_=type_,
+        actor=actor,
+        metadata=metadata or {},
+        manifest=[artifacts.ManifestEntry("weights.bin", blob.sha256, blob.size)],
+    )
+    return version
+
+
+def link_new(actor, registry, collection: str = "zoo", aliases=(), type_: str = "model"):
+    """Log a fresh source version and link it; returns the LinkedVersion."""
+    source = make_source(actor, type_=type_, name=f"{collection}-{type_}")
+    linked, _ = link_version(
+        registry=registry, collection_name=collection, source=source, aliases=aliases, actor=actor
+    )
+    return linked
