@@ -127,7 +127,9 @@ def pytest_collection_modifyitems(config, items):
     if chromium_path():
         return
     reason = "Chromium is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)"
-    browser_items = [item for item in items if "browser" in item.keywords]
+    browser_items = [
+        item for item in items if "browser" in item.keywords or "/browser/" in str(item.path)
+    ]
     if browser_items and os.environ.get("CI"):
         # CI must not pass without the browser tests.
         raise pytest.UsageError(f"Browser tests cannot run in CI: {reason}.")
