@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from registry.errors import Forbidden, NotFound
 from registry.models import Collection, LinkedVersion, Registry
@@ -56,34 +56,56 @@ def _rank(role: str | None) -> int:
     return ROLES.index(role) if role else -1
 
 
-def _checker(user) -> ObjectPermissionChecker:
-    # One checker per user object: guardian caches the permissions it has fetched.
-    checker = getattr(user, "_registry_perm_checker", None)
-    if checker is None:
-        checker = ObjectPermissionChecker(user)
-        user._registry_perm_checker = checker
-    return checker
+def _granted_roles(user) -> dict[int, str]:
+    """{registry pk: highest granted role} for the user, loaded once per user object.
+
+    One query covers every registry, so role checks on list pages and in loops never
+    grow with the number of registries. Roles are only granted to users (never to
+    groups), see `grant_role`.
+    """
+    cached = getattr(user, "_registry_roles", None)
+    if cached is None:
+        cached = {}
+        rows = UserObjectPermission.objects.filter(
+            user_id=user.pk,
+            content_type__app_label=Registry._meta.app_label,
+            content_type__model=Registry._meta.model_name,
+            permission__codename__in=list(_ROLE_OF_PERM),
+        ).values_list("object_pk", "permission__codename")
+        for object_pk, codename in rows:
+            pk, role = int(object_pk), _ROLE_OF_PERM[codename]
+            if _rank(role) > _rank(cached.get(pk)):
+                cached[pk] = role
+        user._registry_roles = cached
+    return cached
 
 
 def forget_cached_roles(user) -> None:
-    if hasattr(user, "_registry_perm_checker"):
-        del user._registry_perm_checker
+    if hasattr(user, "_registry_roles"):
+        del user._registry_roles
 
 
-def prefetch_roles(user, registries) -> None:
-    """Fetch the user's roles for many registries in one query (list pages)."""
-    if user.is_authenticated and not user.is_superuser and registries:
-        _checker(user).prefetch_perms(list(registries))
+def prefetch_roles(user, registries=None) -> None:
+    """Load the user's roles for every registry in one query (list pages, loops).
+
+    `registries` is accepted for callers that pass the page's registries; the single
+    query already covers all of them.
+    """
+    if _signed_in(user) and not user.is_superuser:
+        _granted_roles(user)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def role_of(user, registry: Registry) -> str | None:
     """The user's effective role in the registry, or None if they cannot see it."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return None
     if user.is_superuser:
         return ADMIN
-    granted = [_ROLE_OF_PERM[p] for p in _checker(user).get_perms(registry) if p in _ROLE_OF_PERM]
-    role = max(granted, key=_rank, default=None)
+    role = _granted_roles(user).get(registry.pk)
     if registry.visibility == Registry.ORGANIZATION and _rank(role) < _rank(VIEWER):
         role = VIEWER
     return role
@@ -98,21 +120,13 @@ def can_see(user, registry: Registry) -> bool:
 
 
 def visible_registries(user) -> QuerySet[Registry]:
-    if user is None or not user.is_authenticated or not user.is_active:
+    """Organization registries plus the restricted ones the user holds a role in."""
+    if not _signed_in(user):
         return Registry.objects.none()
     if user.is_superuser:
         return Registry.objects.all()
-    granted = get_objects_for_user(
-        user,
-        list(_PERM.values()),
-        klass=Registry,
-        any_perm=True,
-        with_superuser=False,
-        accept_global_perms=False,
-    )
-    return Registry.objects.filter(
-        Q(visibility=Registry.ORGANIZATION) | Q(pk__in=granted.values("pk"))
-    )
+    granted = list(_granted_roles(user))
+    return Registry.objects.filter(Q(visibility=Registry.ORGANIZATION) | Q(pk__in=granted))
 
 
 def get_registry_for_user(user, name: str) -> Registry:

@@ -6,7 +6,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from registry.models import ArtifactVersion, Project
+from registry.models import ArtifactVersion, Project, Team, TeamMembership
 from registry.services import artifacts
 from registry.services.linking import link_version
 from registry.storage import store_bytes
@@ -22,6 +22,10 @@ def make_user(username: str, *, superuser: bool = False, password: str = "pw-sec
 
 
 def make_project(actor, entity: str = "team", project: str = "proj") -> Project:
+    """The project, in a shared entity that `actor` joins if someone else created it."""
+    existing = Team.objects.filter(name__iexact=entity).first()
+    if existing is not None:
+        TeamMembership.objects.get_or_create(team=existing, user=actor)
     team = artifacts.get_or_create_team(name=entity, actor=actor)
     return artifacts.get_or_create_project(team=team, name=project, actor=actor)
 

@@ -84,6 +84,44 @@ def _split_aliases(aliases: Iterable[str]) -> list[str]:
     return result
 
 
+_NOBODY = object()  # marks an alias no version holds yet
+
+
+def _check_link_aliases(
+    *, actor, collection: Collection, linked: LinkedVersion | None, index: int, names: list[str]
+) -> tuple[list[str], set[str]]:
+    """Refuse, before anything is written, every alias the link could not apply.
+
+    Reserved names other than the version's own `vN` are refused; the own `vN` is
+    dropped. Protected aliases need an admin unless the version holds them already
+    (re-adding is a no-op). Returns the names to apply and the registry's protected names.
+    """
+    registry = collection.registry
+    kept: list[str] = []
+    for name in names:
+        if is_reserved_alias(name):
+            if name.lower() == f"v{index}":
+                continue  # W&B code passes the version's own vN; accepted and ignored.
+            raise Invalid(RESERVED_ALIAS.format(name=name))
+        kept.append(name)
+    protected = protected_names(registry)
+    wanted = {n.lower() for n in kept if n.lower() in protected}
+    if wanted and not permissions.is_admin(actor, registry):
+        holders = {
+            name.lower(): version_id
+            for name, version_id in Alias.objects.filter(collection=collection).values_list(
+                "name", "version_id"
+            )
+            if name.lower() in wanted
+        }
+        for name in kept:
+            holder = holders.get(name.lower(), _NOBODY)
+            if name.lower() in wanted and (linked is None or holder != linked.pk):
+                verb = "add" if holder is _NOBODY else "move"
+                permissions.check_alias_change(actor, registry, name, verb, True)
+    return kept, protected
+
+
 @transaction.atomic
 def link_version(
     *,
@@ -97,7 +135,8 @@ def link_version(
     """Link `source` into `registry/collection_name` with `aliases`, all or nothing.
 
     Creates the collection if missing. Linking a source already linked there returns the
-    existing linked version and applies the new aliases (invariant 7). Returns
+    existing linked version and applies the new aliases (invariant 7). Every refusal is
+    raised before the first write and the first event (invariant 9). Returns
     (linked_version, created).
     """
     permissions.check_can_write(actor, registry, "Linking a version")
@@ -112,10 +151,13 @@ def link_version(
         )
     collection = lock_collection(collection.pk)
     linked = LinkedVersion.objects.filter(collection=collection, source=source).first()
+    index = collection.next_index if linked is None else linked.index
+    names, protected = _check_link_aliases(
+        actor=actor, collection=collection, linked=linked, index=index, names=names
+    )
     created = linked is None
     if created:
         Collection.objects.filter(pk=collection.pk).update(next_index=F("next_index") + 1)
-        index = collection.next_index
         collection.next_index = index + 1
         linked = LinkedVersion.objects.create(
             collection=collection,
@@ -124,28 +166,16 @@ def link_version(
             linked_by=actor,
             description=description or source.description,
         )
-    linked.collection = collection
-    for name in names:
-        if is_reserved_alias(name):
-            if name.lower() == f"v{linked.index}":
-                continue  # W&B code passes the version's own vN; accepted and ignored.
-            raise Invalid(RESERVED_ALIAS.format(name=name))
-    if created:
         events.emit(
             events.RegistryEvent(
                 type=events.LINK_ARTIFACT, collection=collection, version=linked, actor=actor
             )
         )
-    protected = protected_names(registry)
+    linked.collection = collection
     for name in names:
-        if not is_reserved_alias(name):
-            apply_alias(
-                collection=collection,
-                version=linked,
-                name=name,
-                actor=actor,
-                protected=protected,
-            )
+        apply_alias(
+            collection=collection, version=linked, name=name, actor=actor, protected=protected
+        )
     return linked, created
 
 

@@ -22,6 +22,9 @@ TYPES_ADD_ONLY = (
     "Accepted types can only be added, never removed: '{type}' is already accepted and "
     "collections may rely on it."
 )
+PROTECTED_NOT_FOUND = (
+    "'{name}' is not a protected alias in registry '{registry}'; nothing was deleted."
+)
 PROTECTED_EXISTS = "'{name}' is already a protected alias in registry '{registry}'."
 ROLE_INVALID = "Role must be one of admin, member, viewer, restricted_viewer, not '{value}'."
 LAST_ADMIN = (
@@ -131,4 +134,4 @@ def delete_protected_alias(*, registry: Registry, name: str, actor) -> None:
     permissions.check_can_admin(actor, registry, "Deleting a protected alias")
     deleted, _ = ProtectedAlias.objects.filter(registry=registry, name__iexact=name).delete()
     if not deleted:
-        raise NotFound(f"'{name}' is not a protected alias in registry '{registry.name}'.")
+        raise NotFound(PROTECTED_NOT_FOUND.format(name=name, registry=registry.name))

@@ -1,0 +1,256 @@
+"""registry.services.aliases: add, move and remove aliases (invariants 2-6, 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from registry import permissions
+from registry.errors import Forbidden, Invalid, NotFound
+from registry.models import Alias, AliasEvent
+from registry.names import ALIAS_RULE
+from registry.selectors import resolve_version
+from registry.services.aliases import ALIAS_NOT_HELD, RESERVED_ALIAS, add_alias, remove_alias
+from registry.services.linking import unlink_version
+from registry.services.registries import create_protected_alias
+from tests.factories import link_new
+from tests.services.conftest import exactly
+
+MEMBER, ADMIN = permissions.MEMBER, permissions.ADMIN
+
+
+def holder(version, name):
+    return Alias.objects.filter(collection=version.collection, name__iexact=name).first()
+
+
+def protected_message(alias, registry, verb):
+    return permissions.PROTECTED_ALIAS.format(alias=alias, registry=registry.name, verb=verb)
+
+
+# The role table, every persona: custom aliases need Member, protected ones Admin.
+
+
+def test_it_lets_members_and_up_add_a_custom_alias(case, org_admin):
+    version = link_new(org_admin, case.registry)
+    with case.expect(MEMBER, "Changing alias 'candidate'"):
+        add_alias(version=version, name="candidate", actor=case.actor)
+    assert (holder(version, "candidate") is not None) == case.allowed(MEMBER)
+
+
+def test_it_lets_members_and_up_move_a_custom_alias(case, org_admin):
+    v0 = link_new(org_admin, case.registry, aliases=["candidate"])
+    v1 = link_new(org_admin, case.registry)
+    with case.expect(MEMBER, "Changing alias 'candidate'"):
+        add_alias(version=v1, name="candidate", actor=case.actor)
+    expected = v1 if case.allowed(MEMBER) else v0
+    assert holder(v0, "candidate").version_id == expected.pk
+
+
+def test_it_lets_members_and_up_remove_a_custom_alias(case, org_admin):
+    version = link_new(org_admin, case.registry, aliases=["candidate"])
+    with case.expect(MEMBER, "Changing alias 'candidate'"):
+        remove_alias(version=version, name="candidate", actor=case.actor)
+    assert (holder(version, "candidate") is None) == case.allowed(MEMBER)
+
+
+def test_it_lets_only_admins_add_a_protected_alias(case, org_admin):
+    create_protected_alias(registry=case.registry, name="production", actor=org_admin)
+    version = link_new(org_admin, case.registry)
+    refused = protected_message("production", case.registry, "add")
+    with case.expect(ADMIN, "Changing alias 'production'", protected=refused):
+        add_alias(version=version, name="production", actor=case.actor)
+    assert (holder(version, "production") is not None) == case.allowed(ADMIN)
+
+
+def test_it_lets_only_admins_move_a_protected_alias(case, org_admin):
+    create_protected_alias(registry=case.registry, name="production", actor=org_admin)
+    v0 = link_new(org_admin, case.registry, aliases=["production"])
+    v1 = link_new(org_admin, case.registry)
+    refused = protected_message("production", case.registry, "move")
+    with case.expect(ADMIN, "Changing alias 'production'", protected=refused):
+        add_alias(version=v1, name="production", actor=case.actor)
+    expected = v1 if case.allowed(ADMIN) else v0
+    assert holder(v0, "production").version_id == expected.pk
+
+
+def test_it_lets_only_admins_remove_a_protected_alias(case, org_admin):
+    create_protected_alias(registry=case.registry, name="production", actor=org_admin)
+    version = link_new(org_admin, case.registry, aliases=["production"])
+    refused = protected_message("production", case.registry, "remove")
+    with case.expect(ADMIN, "Changing alias 'production'", protected=refused):
+        remove_alias(version=version, name="production", actor=case.actor)
+    assert (holder(version, "production") is None) == case.allowed(ADMIN)
+
+
+def test_it_names_the_protected_alias_and_registry_when_refusing_a_member(registry, member, admin):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    version = link_new(member, registry)
+    with pytest.raises(Forbidden) as refused:
+        add_alias(version=version, name="production", actor=member)
+    assert refused.value.message == (
+        "'production' is a protected alias in registry 'Model'; only registry admins can add it."
+    )
+    assert refused.value.status == 403
+
+
+def test_it_treats_protection_case_insensitively(registry, member, admin):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    version = link_new(member, registry)
+    with pytest.raises(Forbidden, match="'PRODUCTION' is a protected alias"):
+        add_alias(version=version, name="PRODUCTION", actor=member)
+
+
+def test_it_keeps_protection_per_registry(registry, restricted, member, admin):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    version = link_new(member, restricted)
+    add_alias(version=version, name="production", actor=member)
+    assert holder(version, "production") is not None
+
+
+# Moves, history and events.
+
+
+def test_it_records_a_move_with_both_indexes_and_the_actor(registry, member, admin, emitted):
+    v0 = link_new(member, registry, aliases=["candidate"])
+    v1 = link_new(member, registry)
+    emitted.clear()
+    add_alias(version=v1, name="candidate", actor=admin)
+    event = AliasEvent.objects.filter(collection=v0.collection).first()  # newest first
+    assert (event.action, event.alias) == (AliasEvent.MOVE, "candidate")
+    assert (event.from_index, event.to_index) == (0, 1)
+    assert (event.from_version, event.to_version, event.actor) == (v0, v1, admin)
+    assert [(e.type, e.alias, e.previous_index, e.version) for e in emitted] == [
+        ("ADD_ARTIFACT_ALIAS", "candidate", 0, v1)
+    ]
+    assert Alias.objects.filter(collection=v0.collection).count() == 1
+
+
+def test_it_records_add_and_remove_in_the_history(registry, member):
+    version = link_new(member, registry)
+    add_alias(version=version, name="candidate", actor=member)
+    remove_alias(version=version, name="candidate", actor=member)
+    history = list(
+        AliasEvent.objects.filter(collection=version.collection).values_list(
+            "action", "alias", "from_index", "to_index", "actor__username"
+        )
+    )
+    assert history == [
+        ("remove", "candidate", 0, None, "member"),
+        ("add", "candidate", None, 0, "member"),
+    ]
+
+
+def test_it_does_nothing_when_readding_an_alias_the_version_holds(registry, member, emitted):
+    version = link_new(member, registry, aliases=["candidate"])
+    events_before = AliasEvent.objects.count()
+    emitted.clear()
+    alias = add_alias(version=version, name="candidate", actor=member)
+    alias_again = add_alias(version=version, name="CANDIDATE", actor=member)
+    assert alias.pk == alias_again.pk
+    assert alias_again.name == "candidate"
+    assert AliasEvent.objects.count() == events_before
+    assert emitted == []
+
+
+def test_it_lets_a_member_readd_a_protected_alias_the_version_holds(registry, member, admin):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    version = link_new(admin, registry, aliases=["production"])
+    events_before = AliasEvent.objects.count()
+    add_alias(version=version, name="production", actor=member)  # changes nothing
+    assert AliasEvent.objects.count() == events_before
+
+
+def test_it_fires_no_event_and_writes_nothing_when_refused(registry, member, admin, emitted):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    v0 = link_new(admin, registry, aliases=["production"])
+    v1 = link_new(admin, registry)
+    events_before = AliasEvent.objects.count()
+    emitted.clear()
+    with pytest.raises(Forbidden):
+        add_alias(version=v1, name="production", actor=member)
+    with pytest.raises(Forbidden):
+        remove_alias(version=v0, name="production", actor=member)
+    assert AliasEvent.objects.count() == events_before
+    assert emitted == []
+    assert holder(v0, "production").version_id == v0.pk
+
+
+# Case-insensitive uniqueness (invariant 4), per collection (invariant 5).
+
+
+def test_it_treats_aliases_differing_in_case_as_one_shown_as_first_typed(registry, member):
+    v0 = link_new(member, registry, aliases=["Production"])
+    v1 = link_new(member, registry)
+    add_alias(version=v1, name="production", actor=member)
+    aliases = list(Alias.objects.filter(collection=v0.collection).values_list("name", "version"))
+    assert aliases == [("Production", v1.pk)]
+    assert resolve_version(v0.collection, "PRODUCTION") == v1
+
+
+def test_it_keeps_aliases_separate_per_collection(registry, member):
+    a = link_new(member, registry, collection="zoo", aliases=["candidate"])
+    b = link_new(member, registry, collection="cats", aliases=["candidate"])
+    assert holder(a, "candidate").version_id == a.pk
+    assert holder(b, "candidate").version_id == b.pk
+
+
+# Reserved and malformed names (invariants 2, 3).
+
+
+@pytest.mark.parametrize("name", ["latest", "LATEST", "v3", "V3", "v0"])
+def test_it_refuses_reserved_names_with_the_reason(registry, member, name):
+    version = link_new(member, registry)
+    with pytest.raises(Invalid, match=exactly(RESERVED_ALIAS.format(name=name))):
+        add_alias(version=version, name=name, actor=member)
+    with pytest.raises(Invalid, match=exactly(RESERVED_ALIAS.format(name=name))):
+        remove_alias(version=version, name=name, actor=member)
+    assert not Alias.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["", "-lead", "has space", "a" * 129, "slash/y"])
+def test_it_refuses_malformed_names_with_the_rule(registry, member, name):
+    version = link_new(member, registry)
+    with pytest.raises(Invalid, match=re_rule(name)):
+        add_alias(version=version, name=name, actor=member)
+
+
+def re_rule(name):
+    return exactly(f"'{name}' is not a valid alias: {ALIAS_RULE}.")
+
+
+def test_it_accepts_names_with_dots_dashes_and_underscores(registry, member):
+    version = link_new(member, registry)
+    add_alias(version=version, name="best_model-2.1", actor=member)
+    assert holder(version, "best_model-2.1") is not None
+
+
+def test_it_says_which_alias_a_version_lacks(registry, member):
+    version = link_new(member, registry)
+    message = ALIAS_NOT_HELD.format(index=0, collection="zoo", name="ghost")
+    with pytest.raises(NotFound, match=exactly(message)):
+        remove_alias(version=version, name="ghost", actor=member)
+
+
+def test_it_refuses_changes_on_an_unlinked_version(registry, member):
+    version = link_new(member, registry)
+    link_new(member, registry)
+    unlink_version(version=version, actor=member)
+    with pytest.raises(NotFound, match="no longer linked to 'zoo'"):
+        add_alias(version=version, name="candidate", actor=member)
+
+
+# The database holds the rules even when the services are bypassed.
+
+
+def test_the_database_refuses_a_duplicate_alias_differing_only_in_case(registry, member):
+    link_new(member, registry, aliases=["production"])
+    other = link_new(member, registry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alias.objects.create(collection=other.collection, version=other, name="PRODUCTION")
+
+
+@pytest.mark.parametrize("name", ["latest", "Latest", "v3", "V12"])
+def test_the_database_refuses_a_stored_reserved_alias(registry, member, name):
+    version = link_new(member, registry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alias.objects.create(collection=version.collection, version=version, name=name)
