@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms
 
 from registry.errors import Forbidden, NotFound
 from registry.models import Collection, LinkedVersion, Registry
@@ -56,6 +56,16 @@ def _rank(role: str | None) -> int:
     return ROLES.index(role) if role else -1
 
 
+def _role_permissions(user) -> QuerySet[UserObjectPermission]:
+    """The user's role grants on registries (guardian rows)."""
+    return UserObjectPermission.objects.filter(
+        user_id=user.pk,
+        content_type__app_label=Registry._meta.app_label,
+        content_type__model=Registry._meta.model_name,
+        permission__codename__in=list(_ROLE_OF_PERM),
+    )
+
+
 def _granted_roles(user) -> dict[int, str]:
     """{registry pk: highest granted role} for the user, loaded once per user object.
 
@@ -66,12 +76,7 @@ def _granted_roles(user) -> dict[int, str]:
     cached = getattr(user, "_registry_roles", None)
     if cached is None:
         cached = {}
-        rows = UserObjectPermission.objects.filter(
-            user_id=user.pk,
-            content_type__app_label=Registry._meta.app_label,
-            content_type__model=Registry._meta.model_name,
-            permission__codename__in=list(_ROLE_OF_PERM),
-        ).values_list("object_pk", "permission__codename")
+        rows = _role_permissions(user).values_list("object_pk", "permission__codename")
         for object_pk, codename in rows:
             pk, role = int(object_pk), _ROLE_OF_PERM[codename]
             if _rank(role) > _rank(cached.get(pk)):
@@ -224,8 +229,7 @@ def check_can_delete_collection(user, collection: Collection, protected_alias: s
 
 
 def grant_role(registry: Registry, user: AbstractBaseUser, role: str | None) -> None:
-    for perm in _PERM.values():
-        remove_perm(perm, user, registry)
+    _role_permissions(user).filter(object_pk=str(registry.pk)).delete()
     if role is not None:
         assign_perm(_PERM[role], user, registry)
     forget_cached_roles(user)

@@ -113,6 +113,9 @@ def set_role(*, registry: Registry, user, role: str | None, actor) -> None:
     permissions.check_can_admin(actor, registry, "Changing members and roles")
     if role is not None and role not in permissions.ROLES:
         raise Invalid(ROLE_INVALID.format(value=role))
+    # Fresh and locked: two admins demoting each other at once cannot both pass the
+    # last-admin check, and a visibility change just made is seen.
+    registry = Registry.objects.select_for_update().get(pk=registry.pk)
     if role != permissions.ADMIN and registry.visibility == Registry.RESTRICTED:
         admins = [u for u, r in permissions.granted_roles(registry) if r == permissions.ADMIN]
         if admins == [user] and not user.is_superuser:
