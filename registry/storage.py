@@ -68,13 +68,17 @@ def store_blob(
             raise Invalid(DIGEST_MISMATCH.format(actual=actual, expected=expected_sha256))
         if expected_size is not None and size != expected_size:
             raise Invalid(SIZE_MISMATCH.format(actual=size, expected=expected_size))
-        if existing is not None:
-            return existing
         name = blob_name(expected_sha256)
-        if not default_storage.exists(name):
+        if not default_storage.exists(name):  # also restores a file lost from disk
             tmp.flush()
             tmp.seek(0)
-            default_storage.save(name, File(tmp, name=os.path.basename(name)))
+            saved = default_storage.save(name, File(tmp, name=os.path.basename(name)))
+            if saved != name:
+                # A concurrent upload of the same content won the name; the storage
+                # saved ours under another one. Same bytes: keep theirs only.
+                default_storage.delete(saved)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             return Blob.objects.create(sha256=expected_sha256, size=size)

@@ -44,5 +44,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of `choices` (compared case-insensitively, returned as listed)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    for choice in choices:
+        if raw.strip().lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a {_what(name)}; use one of {', '.join(choices)}."
+    )
+
+
+def _what(name: str) -> str:
+    return "log level" if name.endswith("LOG_LEVEL") else "valid value"
+
+
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
