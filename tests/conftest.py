@@ -8,6 +8,7 @@ registry in which the same personas hold the same roles (the stranger sees nothi
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 
@@ -29,6 +30,38 @@ ROLE_PERSONAS = {
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _core_data_after_flushes(request):
+    """Give transactional tests the rows migrations create (core registries, permissions).
+
+    Transactional tests end by flushing every table, which removes the core registries of
+    the data migration, and with `serialized_rollback` also the content types and
+    permissions guardian needs; a later transactional test would start without them.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    if not Permission.objects.filter(codename="role_admin").exists():
+        ContentType.objects.clear_cache()
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
+    importlib.import_module("registry.migrations.0002_core_registries").create_core(apps, None)
 
 
 @pytest.fixture

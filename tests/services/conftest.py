@@ -86,7 +86,7 @@ class Case:
 
 
 @pytest.fixture(params=ROLE_CASES, ids=[f"{p}-in-{w}" for p, w in ROLE_CASES])
-def case(request) -> Case:
+def case(request, db) -> Case:
     persona, where = request.param
     registry = request.getfixturevalue("restricted" if where == "restricted" else "registry")
     return Case(persona, request.getfixturevalue(persona), registry)
