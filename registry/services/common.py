@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from registry.errors import NotFound
 from registry.models import Collection
 from registry.selectors import protected_names  # noqa: F401  (re-exported for services)
+
+COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
 
 
 def lock_collection(collection_id: int) -> Collection:
@@ -10,4 +13,23 @@ def lock_collection(collection_id: int) -> Collection:
     On PostgreSQL this is SELECT … FOR UPDATE; on SQLite the IMMEDIATE transaction mode
     already holds the database write lock from BEGIN.
     """
-    return Collection.objects.select_for_update().select_related("registry").get(pk=collection_id)
+    collection = (
+        Collection.objects.select_for_update().select_related("registry").filter(pk=collection_id)
+    ).first()
+    if collection is None:
+        raise NotFound(COLLECTION_GONE)
+    return collection
+
+
+def lock_collections_of(registry) -> None:
+    """Lock every collection of the registry, in primary-key order (no deadlocks).
+
+    Changing what is protected waits for alias writes in flight, and alias writes that
+    start later see the change: they read the protected names after their own lock.
+    """
+    list(
+        Collection.objects.select_for_update()
+        .filter(registry=registry)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

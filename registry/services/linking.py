@@ -46,6 +46,7 @@ def get_or_create_collection(
     *, registry: Registry, name: str, type_: str, actor, description: str = ""
 ) -> tuple[Collection, bool]:
     """The collection `name` (case-insensitive), created with `type_` if missing."""
+    permissions.check_can_write(actor, registry, "Creating a collection")
     problem = name_problem(name, "collection")
     if problem:
         raise Invalid(problem)

@@ -11,6 +11,7 @@ from registry.errors import Conflict, Invalid, NotFound
 from registry.models import ProtectedAlias, Registry
 from registry.names import registry_name_problem, type_problem
 from registry.services.aliases import validate_alias_name
+from registry.services.common import lock_collections_of
 
 REGISTRY_EXISTS = "A registry named '{name}' already exists."
 VISIBILITY_INVALID = "Visibility must be 'organization' or 'restricted', not '{value}'."
@@ -127,9 +128,14 @@ def set_role(*, registry: Registry, user, role: str | None, actor) -> None:
 def create_protected_alias(*, registry: Registry, name: str, actor) -> ProtectedAlias:
     permissions.check_can_admin(actor, registry, "Creating a protected alias")
     name = validate_alias_name(name)
+    lock_collections_of(registry)
     if ProtectedAlias.objects.filter(registry=registry, name__iexact=name).exists():
         raise Conflict(PROTECTED_EXISTS.format(name=name, registry=registry.name))
-    return ProtectedAlias.objects.create(registry=registry, name=name, created_by=actor)
+    try:
+        with transaction.atomic():
+            return ProtectedAlias.objects.create(registry=registry, name=name, created_by=actor)
+    except IntegrityError:  # created concurrently by another admin
+        raise Conflict(PROTECTED_EXISTS.format(name=name, registry=registry.name)) from None
 
 
 @transaction.atomic

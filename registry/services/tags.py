@@ -10,6 +10,7 @@ from registry import permissions
 from registry.errors import Invalid, NotFound
 from registry.models import LinkedVersion, VersionTag
 from registry.names import tag_problem
+from registry.services.aliases import VERSION_GONE
 
 TAG_NOT_FOUND = "There is no tag '{name}' here."
 
@@ -45,21 +46,37 @@ def remove_tag(model, *, owner_field: str, owner, name: str) -> None:
         raise NotFound(TAG_NOT_FOUND.format(name=name))
 
 
+def _live_version(version: LinkedVersion) -> LinkedVersion:
+    """The version, locked; NotFound if it was unlinked meanwhile."""
+    fresh = (
+        LinkedVersion.objects.select_for_update()
+        .select_related("collection__registry")
+        .filter(pk=version.pk)
+        .first()
+    )
+    if fresh is None:
+        raise NotFound(VERSION_GONE.format(collection=version.collection.name))
+    return fresh
+
+
 @transaction.atomic
 def add_version_tags(*, version: LinkedVersion, names: Iterable[str], actor) -> list[VersionTag]:
     permissions.check_can_write(actor, version.collection.registry, "Editing tags")
+    version = _live_version(version)
     return add_tags(VersionTag, owner_field="version", owner=version, names=names)
 
 
 @transaction.atomic
 def remove_version_tag(*, version: LinkedVersion, name: str, actor) -> None:
     permissions.check_can_write(actor, version.collection.registry, "Editing tags")
+    version = _live_version(version)
     remove_tag(VersionTag, owner_field="version", owner=version, name=name)
 
 
 @transaction.atomic
 def update_version_description(*, version: LinkedVersion, description: str, actor) -> LinkedVersion:
     permissions.check_can_write(actor, version.collection.registry, "Editing a description")
+    version = _live_version(version)
     version.description = (description or "").strip()
     version.save(update_fields=["description"])
     return version

@@ -8,12 +8,14 @@ UPDATE) and retry nothing: every call must succeed, in some order, with no dupli
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from registry import permissions
+from registry.errors import Forbidden
 from registry.models import Alias, AliasEvent, Artifact, ArtifactVersion, Collection, LinkedVersion
 from registry.selectors import latest_index, resolve_version
 from registry.services.aliases import add_alias
@@ -120,3 +122,32 @@ def test_concurrent_moves_of_production_leave_one_holder_and_a_matching_history(
         assert after.action == AliasEvent.MOVE
         assert after.from_index == before.to_index
         assert after.from_index != after.to_index
+
+
+def test_an_alias_protected_while_a_member_adds_it_is_refused(registry, admin, member):
+    """Protecting waits for alias writes in flight; writes after it see the protection."""
+    version = link_new(member, registry)
+    permissions.role_of(member, registry)
+    permissions.role_of(admin, registry)
+    protecting = threading.Event()
+    outcome = []
+
+    def protect():
+        with transaction.atomic():
+            create_protected_alias(registry=registry, name="production", actor=admin)
+            protecting.set()
+            time.sleep(0.5)  # the member's add starts now and must wait for this commit
+
+    def add():
+        protecting.wait()
+        try:
+            add_alias(version=version, name="production", actor=member)
+            outcome.append("added")
+        except Forbidden as refused:
+            outcome.append(refused.message)
+
+    run_in_threads([[protect], [add]])
+    assert outcome == [
+        "'production' is a protected alias in registry 'Model'; only registry admins can add it."
+    ]
+    assert not Alias.objects.filter(collection=version.collection).exists()

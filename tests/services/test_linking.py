@@ -10,9 +10,11 @@ from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, LinkedVersion
 from registry.selectors import latest_index, resolve_version
 from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, add_alias
+from registry.services.common import COLLECTION_GONE
 from registry.services.linking import (
     TYPE_MISMATCH,
     TYPE_NOT_ACCEPTED,
+    get_or_create_collection,
     link_version,
     unlink_version,
 )
@@ -327,3 +329,22 @@ def test_a_member_may_move_a_custom_alias_off_a_version_then_unlink_it(registry,
     add_alias(version=v1, name="candidate", actor=member)
     unlink_version(version=v0, actor=member)
     assert indexes(v1.collection) == [1]
+
+
+def test_it_says_so_when_the_collection_was_deleted_meanwhile(registry, member):
+    version = link_new(member, registry)
+    Collection.objects.filter(pk=version.collection_id).delete()  # as if by another request
+    with pytest.raises(NotFound, match=exactly(COLLECTION_GONE)):
+        add_alias(version=version, name="candidate", actor=member)
+    with pytest.raises(NotFound, match=exactly(COLLECTION_GONE)):
+        unlink_version(version=version, actor=member)
+
+
+def test_creating_a_collection_on_its_own_needs_a_member(registry, viewer):
+    message = (
+        "Creating a collection in registry 'Model' needs the Member role or higher; "
+        "your role is Viewer."
+    )
+    with pytest.raises(Forbidden, match=exactly(message)):
+        get_or_create_collection(registry=registry, name="zoo", type_="model", actor=viewer)
+    assert not Collection.objects.exists()

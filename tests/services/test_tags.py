@@ -8,6 +8,7 @@ from registry import permissions
 from registry.errors import Invalid, NotFound
 from registry.models import VersionTag
 from registry.names import TAG_RULE
+from registry.services.linking import unlink_version
 from registry.services.tags import (
     TAG_NOT_FOUND,
     add_version_tags,
@@ -89,3 +90,14 @@ def test_tags_are_per_version(registry, member):
     add_version_tags(version=v0, names=["gold"], actor=member)
     add_version_tags(version=v1, names=["gold"], actor=member)
     assert VersionTag.objects.filter(name="gold").count() == 2
+
+
+def test_it_refuses_tags_and_descriptions_on_an_unlinked_version(registry, member):
+    version = link_new(member, registry)
+    unlink_version(version=version, actor=member)
+    gone = exactly("That version is no longer linked to 'zoo'.")
+    with pytest.raises(NotFound, match=gone):
+        add_version_tags(version=version, names=["gold"], actor=member)
+    with pytest.raises(NotFound, match=gone):
+        update_version_description(version=version, description="x", actor=member)
+    assert not VersionTag.objects.exists()
