@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from registry import permissions
 from registry.errors import Conflict, Forbidden, Invalid, NotFound
@@ -187,3 +188,23 @@ def test_deleting_protection_makes_the_alias_custom_again(registry, admin, membe
     delete_protected_alias(registry=registry, name="PRODUCTION", actor=admin)
     remove_alias(version=version, name="production", actor=member)
     assert not version.aliases.exists()
+
+
+# The database holds the rules even when the services are bypassed.
+
+
+def test_the_database_refuses_a_protected_alias_twice_in_any_case(registry, admin):
+    create_protected_alias(registry=registry, name="production", actor=admin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProtectedAlias.objects.create(registry=registry, name="PRODUCTION")
+
+
+@pytest.mark.parametrize("name", ["latest", "V7"])
+def test_the_database_refuses_a_reserved_protected_alias(registry, name):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProtectedAlias.objects.create(registry=registry, name=name)
+
+
+def test_the_database_refuses_a_registry_name_taken_in_any_case(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registry.objects.create(name="MODEL")
