@@ -73,6 +73,8 @@ def _split_aliases(aliases: Iterable[str]) -> list[str]:
     """Validate link aliases; `latest` is dropped here, own `vN` after indexing."""
     result: list[str] = []
     seen: set[str] = set()
+    if isinstance(aliases, str):
+        aliases = [aliases]  # one alias, not its characters
     for raw in aliases or []:
         name = (raw or "").strip()
         problem = alias_problem(name)

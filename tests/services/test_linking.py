@@ -348,3 +348,11 @@ def test_creating_a_collection_on_its_own_needs_a_member(registry, viewer):
     with pytest.raises(Forbidden, match=exactly(message)):
         get_or_create_collection(registry=registry, name="zoo", type_="model", actor=viewer)
     assert not Collection.objects.exists()
+
+
+def test_it_takes_a_single_alias_string_as_one_alias(registry, member):
+    source = own_source(member)
+    linked, _ = link_version(
+        registry=registry, collection_name="zoo", source=source, aliases="staging", actor=member
+    )
+    assert list(linked.aliases.values_list("name", flat=True)) == ["staging"]
