@@ -1,4 +1,4 @@
-"""Random sequences of link / unlink / add / remove / protect against a reference model.
+"""Random sequences of link / unlink / add / remove / (un)protect against a reference model.
 
 Each Hypothesis example runs inside a savepoint that is rolled back afterwards, so every
 example starts from the same database: the `registry` fixture, two actors (a member and
@@ -28,7 +28,7 @@ from registry.models import Alias, AliasEvent, Collection, LinkedVersion
 from registry.selectors import latest_index, protected_names
 from registry.services.aliases import add_alias, remove_alias
 from registry.services.linking import link_version, unlink_version
-from registry.services.registries import create_protected_alias
+from registry.services.registries import create_protected_alias, delete_protected_alias
 from tests.factories import make_source
 
 ALIAS_NAMES = ["production", "Production", "staging", "best", "BEST", "candidate"]
@@ -221,6 +221,24 @@ class AliasMachine(RuleBasedStateMachine):
         )
         if expected is None:
             model.protected.add(name.lower())
+
+    @rule(name=st.sampled_from(ALIAS_NAMES), actor=st.sampled_from(ACTORS))
+    def unprotect(self, name, actor):
+        model = self.model
+        if actor != "admin":
+            expected = Forbidden
+        elif name.lower() not in model.protected:
+            expected = NotFound
+        else:
+            expected = None
+        self.attempt(
+            expected,
+            lambda: delete_protected_alias(
+                registry=self.registry, name=name, actor=self.users[actor]
+            ),
+        )
+        if expected is None:
+            model.protected.discard(name.lower())
 
     # Checked after every step
 
