@@ -34,6 +34,8 @@ def registry_page(request, registry):
     registry = permissions.get_registry_for_user(request.user, registry)
     if request.method == "GET":
         return _render(request, registry)
+    # The form is only shown to members; a forged post gets the 403 page.
+    permissions.check_can_write(request.user, registry, "Creating a collection")
     form = {
         "name": request.POST.get("name", ""),
         "type": request.POST.get("type", ""),

@@ -40,3 +40,75 @@ def as_user(client):
         return client
 
     return _as
+
+
+def bulk_versions(collection, actor, count: int, *, files_per_version: int = 1) -> list:
+    """Link `count` more versions into `collection` fast (bulk inserts), each with an alias,
+    a tag, an alias event and `files_per_version` files, as the services would leave them."""
+    from registry.models import (
+        Alias,
+        AliasEvent,
+        Artifact,
+        ArtifactFile,
+        ArtifactVersion,
+        Collection,
+        LinkedVersion,
+        VersionTag,
+    )
+    from registry.storage import store_bytes
+    from tests.factories import make_project
+
+    project = make_project(actor, entity="bulk", project="bulk")
+    artifact, _ = Artifact.objects.get_or_create(
+        project=project, name=f"{collection.name}-bulk", defaults={"type": collection.type}
+    )
+    blob = store_bytes(b"bulk-content")
+    start_source = artifact.versions.count()
+    sources = ArtifactVersion.objects.bulk_create(
+        ArtifactVersion(
+            artifact=artifact,
+            index=start_source + i,
+            digest=f"{collection.pk:08d}{start_source + i:056d}",
+            size=blob.size * files_per_version,
+            file_count=files_per_version,
+            metadata={"i": i},
+            created_by=actor,
+        )
+        for i in range(count)
+    )
+    ArtifactFile.objects.bulk_create(
+        ArtifactFile(version=s, path=f"file-{j}.bin", blob=blob, size=blob.size)
+        for s in sources
+        for j in range(files_per_version)
+    )
+    collection.refresh_from_db()
+    first = collection.next_index
+    linked = LinkedVersion.objects.bulk_create(
+        LinkedVersion(collection=collection, index=first + i, source=s, linked_by=actor)
+        for i, s in enumerate(sources)
+    )
+    Collection.objects.filter(pk=collection.pk).update(next_index=first + count)
+    Alias.objects.bulk_create(
+        Alias(collection=collection, version=v, name=f"bulk-{v.index}", created_by=actor)
+        for v in linked
+    )
+    VersionTag.objects.bulk_create(VersionTag(version=v, name=f"tag {v.index}") for v in linked)
+    AliasEvent.objects.bulk_create(
+        AliasEvent(
+            collection=collection,
+            alias=f"bulk-{v.index}",
+            action=AliasEvent.ADD,
+            to_index=v.index,
+            to_version=v,
+            actor=actor,
+        )
+        for v in linked
+    )
+    return linked
+
+
+def text(response) -> str:
+    """The response body with HTML entities decoded (apostrophes in messages are escaped)."""
+    import html
+
+    return html.unescape(response.content.decode())
