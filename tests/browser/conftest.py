@@ -7,6 +7,7 @@ in CI (see tests/conftest.py).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,47 @@ def login(live_server):
         return page
 
     return _login
+
+
+# Content and helpers for the UI flows (issue 3).
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Transactional tests flush the database afterwards; serialized_rollback restores the core
+# registries the migrations created, so every browser test starts from the same state.
+browser_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def zoo_versions(registry, org_admin):
+    """Model/zoo with three linked versions (v0, v1, v2), as `link_artifact` leaves them."""
+    from tests.factories import link_new
+
+    return [link_new(org_admin, registry, "zoo") for _ in range(3)]
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot(name): save the current page to docs/screenshots/<name>.png."""
+
+    def _shot(name: str, *, full_page: bool = True):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+    return _shot
+
+
+@pytest.fixture
+def axe_check(page):
+    """axe_check(): run axe-core on the page; fail on serious or critical findings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _check():
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{page.url}: " + "; ".join(
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+
+    return _check
