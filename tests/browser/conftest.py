@@ -42,9 +42,22 @@ def login(live_server):
 # Content and helpers for the UI flows (issue 3).
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# Transactional tests flush the database afterwards; serialized_rollback restores the core
-# registries the migrations created, so every browser test starts from the same state.
-browser_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+browser_db = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _core_registries(request):
+    """Transactional tests flush the database afterwards, core registries included; put
+    them back as migration 0002 creates them so every browser test starts alike."""
+    if "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    core = importlib.import_module("registry.migrations.0002_core_registries")
+    core.create_core(apps, None)
 
 
 @pytest.fixture
