@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions
 from registry.errors import Conflict, Forbidden, Invalid
@@ -53,4 +55,5 @@ def registry_create(request):
         )
     except (Invalid, Conflict, Forbidden) as exc:
         return _render(request, partial="create", status=exc.status, form=form, error=exc.message)
-    return redirect("registry", registry=registry.name)
+    target = reverse("registry", args=[registry.name])
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

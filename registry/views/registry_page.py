@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions, selectors
 from registry.errors import Conflict, Forbidden, Invalid
@@ -55,4 +57,5 @@ def registry_page(request, registry):
         return _render(
             request, registry, partial="create", status=exc.status, form=form, error=exc.message
         )
-    return redirect("collection", registry=registry.name, collection=collection.name)
+    target = reverse("collection", args=[registry.name, collection.name])
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

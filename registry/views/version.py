@@ -44,7 +44,10 @@ def render_version(request, reg, coll, index, *, partial=None, status=200, **ext
         **extra,
     }
     if extra.get("adding"):
-        context["suggestions"] = selectors.alias_suggestions(reg)
+        held = {c.name.lower() for c in data.chips}
+        context["suggestions"] = [
+            s for s in selectors.alias_suggestions(reg) if s.name.lower() not in held
+        ]
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
 

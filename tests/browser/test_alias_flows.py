@@ -125,3 +125,16 @@ def test_an_alias_moves_back_with_one_click(page, live_server, login, member, zo
     expect(page).to_have_url(re.compile(r"/zoo/v1/$"))
     expect(page.locator("#history li").first).to_contain_text("moved v1 → v0")
     expect(page.locator('#aliases [data-alias-kind="custom"]')).to_have_count(0)
+
+
+@browser_db
+def test_a_suggestion_is_added_with_one_click(page, live_server, login, member, zoo_versions):
+    from registry.services.aliases import add_alias as add_alias_service
+
+    add_alias_service(version=zoo_versions[0], name="staging", actor=member)
+    login(page, member)
+    open_version(page, live_server, 1)
+    page.get_by_role("group", name="Aliases").get_by_role("button", name="Add alias").click()
+    page.get_by_role("group", name="Suggestions").get_by_role("button", name="staging").click()
+    expect(page.locator('#aliases [data-alias-kind="custom"]', has_text="staging")).to_be_visible()
+    expect(page.locator("#history li").first).to_contain_text("moved v0 → v1")

@@ -23,7 +23,9 @@ def test_it_opens_the_inline_input_with_suggestions_for_htmx(as_user, member, zo
     assert body.lstrip().startswith('<div id="aliases"')
     assert 'list="alias-suggestions"' in body
     assert '<option value="production">protected alias</option>' in body
-    assert '<option value="best_model">' in body
+    assert '<option value="best_model">' not in body  # v0 holds it already
+    on_v1 = text(as_user(member).get(V1 + "aliases/", **htmx("aliases")))
+    assert '<option value="best_model">in use in Model</option>' in on_v1
     assert "/automation-preview/" in body
     assert "HX-Request" in response["Vary"]
 
@@ -177,3 +179,17 @@ def test_it_requires_the_csrf_token(member, zoo):
     client.force_login(member)
     assert client.post(V0 + "aliases/", {"name": "x"}).status_code == 403
     assert aliases_of(zoo["versions"][0]) == ["best_model"]
+
+
+def test_it_offers_one_click_suggestions_the_version_does_not_hold(as_user, member, zoo):
+    body = text(as_user(member).get(V0 + "aliases/"))
+    assert 'name="name" value="production" formnovalidate' in body
+    assert 'value="best_model" formnovalidate' not in body  # v0 holds it already
+
+
+def test_it_adds_the_clicked_suggestion_over_the_empty_input(as_user, member, zoo):
+    client = as_user(member)
+    client.post("/registries/Model/zoo/v1/aliases/", {"name": "staging"})
+    response = client.post(V0 + "aliases/", {"name": ["", "staging"]})
+    assert response.status_code == 302
+    assert aliases_of(zoo["versions"][0]) == ["best_model", "staging"]

@@ -87,3 +87,8 @@ def test_it_reports_a_duplicate_registry_name(as_user, org_admin):
 
 def test_it_rejects_get_on_registry_creation(as_user, org_admin):
     assert as_user(org_admin).get("/registries/").status_code == 405
+
+
+def test_it_sends_htmx_to_the_new_registry_after_creating_it(as_user, org_admin):
+    response = as_user(org_admin).post("/registries/", {"name": "Vision"}, **htmx("create"))
+    assert response["HX-Redirect"] == "/registries/Vision/"

@@ -74,3 +74,10 @@ def test_it_hides_collection_creation_from_a_stranger_of_a_restricted_registry(
 
 def test_it_rejects_put(as_user, member, registry):
     assert as_user(member).put("/registries/Model/").status_code == 405
+
+
+def test_it_sends_htmx_to_the_new_collection_after_creating_it(as_user, member, registry):
+    response = as_user(member).post(
+        "/registries/Model/", {"name": "zoo", "type": "model"}, **htmx("create")
+    )
+    assert response["HX-Redirect"] == "/registries/Model/zoo/"
