@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from registry import permissions, selectors
-from registry.errors import Conflict, Forbidden, Invalid
+from registry.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.services import aliases, linking
 from registry.views import queries
 from registry.views.common import page_view, render_page, safe_next
@@ -101,6 +101,10 @@ def alias_remove(request, registry, collection, index, name):
     reg, coll = load(request, registry, collection)
     version = queries.get_version(coll, index)
     if request.method == "GET":
+        if not any(a.name.lower() == name.lower() for a in version.aliases.all()):
+            raise NotFound(
+                aliases.ALIAS_NOT_HELD.format(index=index, collection=coll.name, name=name)
+            )
         protected = name.lower() in selectors.protected_names(reg)
         permissions.check_alias_change(request.user, reg, name, "remove", protected)
         return render_page(

@@ -94,3 +94,25 @@ def axe_check(page):
         )
 
     return _check
+
+
+@pytest.fixture(autouse=True)
+def _settle_requests(request):
+    """Before the database is flushed, wait until the server has answered every request the
+    page sent (htmx refreshes fire after the assertions); otherwise PostgreSQL's TRUNCATE
+    can deadlock with a request still running in the live server thread."""
+    if "page" not in request.fixturenames or "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    page = request.getfixturevalue("page")
+    pending: set = set()
+    page.on("request", lambda r: pending.add(r))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: pending.discard(r))
+    yield
+    for _ in range(100):
+        if not pending:
+            break
+        page.wait_for_timeout(50)
+    page.goto("about:blank")

@@ -193,3 +193,8 @@ def test_it_adds_the_clicked_suggestion_over_the_empty_input(as_user, member, zo
     response = client.post(V0 + "aliases/", {"name": ["", "staging"]})
     assert response.status_code == 302
     assert aliases_of(zoo["versions"][0]) == ["best_model", "staging"]
+
+
+def test_it_returns_404_for_the_confirmation_of_an_alias_not_held(as_user, member, zoo):
+    response = as_user(member).get(V0 + "aliases/nope/remove/")
+    assert response.status_code == 404
