@@ -44,6 +44,13 @@ def test_main_pages_have_no_serious_accessibility_findings(
     for _, path in MAIN_PAGES:
         page.goto(live_server.url + path)
         axe_check()
+    # A confirmation page and the open Add protected alias input.
+    page.goto(live_server.url + "/registries/Model/zoo_classifier/v0/unlink/")
+    axe_check()
+    page.goto(live_server.url + "/registries/Model/settings/")
+    page.get_by_role("button", name="Add protected alias").click()
+    expect(page.get_by_label("New protected alias")).to_be_visible()
+    axe_check()
     # The open Add alias input, with its suggestions, too.
     page.goto(live_server.url + "/registries/Model/zoo_classifier/v3/")
     page.get_by_role("button", name="Add alias").click()
@@ -59,6 +66,11 @@ def test_member_pages_have_no_serious_accessibility_findings(
     for _, path in MAIN_PAGES[:4]:
         page.goto(live_server.url + path)
         axe_check()
+    # Refusals are pages too: settings are for admins only.
+    response = page.goto(live_server.url + "/registries/Model/settings/")
+    assert response.status == 403
+    expect(page.get_by_text("needs the Admin role")).to_be_visible()
+    axe_check()
 
 
 @browser_db
