@@ -119,3 +119,13 @@ def test_it_saves_screenshots_of_the_main_pages(page, live_server, login, demo, 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/registries/Model/zoo_classifier/v2/")
     screenshot("version-phone")
+
+
+@browser_db
+def test_main_pages_fit_a_phone_screen(page, live_server, login, demo):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, demo["admin"])
+    for _, path in MAIN_PAGES:
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide at phone width"
