@@ -7,6 +7,7 @@ in CI (see tests/conftest.py).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,82 @@ def login(live_server):
         return page
 
     return _login
+
+
+# Content and helpers for the UI flows (issue 3).
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+browser_db = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _core_registries(request):
+    """Transactional tests flush the database afterwards, core registries included; put
+    them back as migration 0002 creates them so every browser test starts alike."""
+    if "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    core = importlib.import_module("registry.migrations.0002_core_registries")
+    core.create_core(apps, None)
+
+
+@pytest.fixture
+def zoo_versions(registry, org_admin):
+    """Model/zoo with three linked versions (v0, v1, v2), as `link_artifact` leaves them."""
+    from tests.factories import link_new
+
+    return [link_new(org_admin, registry, "zoo") for _ in range(3)]
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot(name): save the current page to docs/screenshots/<name>.png."""
+
+    def _shot(name: str, *, full_page: bool = True):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+    return _shot
+
+
+@pytest.fixture
+def axe_check(page):
+    """axe_check(): run axe-core on the page; fail on serious or critical findings."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def _check():
+        results = axe.run(page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{page.url}: " + "; ".join(
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+
+    return _check
+
+
+@pytest.fixture(autouse=True)
+def _settle_requests(request):
+    """Before the database is flushed, wait until the server has answered every request the
+    page sent (htmx refreshes fire after the assertions); otherwise PostgreSQL's TRUNCATE
+    can deadlock with a request still running in the live server thread."""
+    if "page" not in request.fixturenames or "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    page = request.getfixturevalue("page")
+    pending: set = set()
+    page.on("request", lambda r: pending.add(r))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: pending.discard(r))
+    yield
+    for _ in range(100):
+        if not pending:
+            break
+        page.wait_for_timeout(50)
+    page.goto("about:blank")

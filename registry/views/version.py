@@ -1,0 +1,167 @@
+"""Version page: Aliases (+ Add alias, remove), files, metadata, lineage, alias history."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from registry import permissions, selectors
+from registry.errors import Conflict, Forbidden, Invalid, NotFound
+from registry.services import aliases, linking
+from registry.views import queries
+from registry.views.common import page_view, render_page, safe_next
+from registry.views.queries import Access
+
+TEMPLATE = "registry/version.html"
+PARTIALS = {"aliases", "history", "tags", "description"}
+
+
+def load(request, registry: str, collection: str):
+    """The registry and collection the user may see (NotFound otherwise)."""
+    reg = permissions.get_registry_for_user(request.user, registry)
+    coll = selectors.get_collection(reg, collection)
+    coll.registry = reg
+    return reg, coll
+
+
+def version_url(coll, index: int) -> str:
+    return reverse("version", args=[coll.registry.name, coll.name, index])
+
+
+def render_version(request, reg, coll, index, *, partial=None, status=200, **extra):
+    access = Access.of(request.user, reg)
+    data = queries.version_page(coll, index)
+    context = {
+        "registry": reg,
+        "collection": coll,
+        "version": data.version,
+        "data": data,
+        "access": access,
+        "current_role": access.role_label,
+        "removable_names": {c.name for c in data.chips if access.can_change(c)},
+        **extra,
+    }
+    if extra.get("adding"):
+        held = {c.name.lower() for c in data.chips}
+        context["suggestions"] = [
+            s for s in selectors.alias_suggestions(reg) if s.name.lower() not in held
+        ]
+    return render_page(request, TEMPLATE, context, partial=partial, status=status)
+
+
+@page_view
+@require_http_methods(["GET"])
+def version_page(request, registry, collection, index):
+    reg, coll = load(request, registry, collection)
+    target = request.htmx.target if request.htmx else None
+    return render_version(request, reg, coll, index, partial=target if target in PARTIALS else None)
+
+
+def _aliases_changed(request, reg, coll, index):
+    if not request.htmx:
+        return redirect(safe_next(request, version_url(coll, index)))
+    response = render_version(request, reg, coll, index, partial="aliases")
+    trigger_client_event(response, "aliases-changed")
+    return response
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
+def alias_add(request, registry, collection, index):
+    """GET opens the Add alias input; POST adds (or moves) the alias named `name`."""
+    reg, coll = load(request, registry, collection)
+    if request.method == "GET":
+        permissions.check_can_write(request.user, reg, "Adding an alias")
+        return render_version(request, reg, coll, index, partial="aliases", adding=True)
+    version = queries.get_version(coll, index)
+    name = request.POST.get("name", "")
+    try:
+        aliases.add_alias(version=version, name=name, actor=request.user)
+    except (Invalid, Conflict, Forbidden) as exc:
+        return render_version(
+            request,
+            reg,
+            coll,
+            index,
+            partial="aliases",
+            status=exc.status,
+            adding=True,
+            alias_error=exc.message,
+            alias_value=name,
+        )
+    return _aliases_changed(request, reg, coll, index)
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
+def alias_remove(request, registry, collection, index, name):
+    """GET asks for confirmation (no JavaScript); POST removes the alias."""
+    reg, coll = load(request, registry, collection)
+    version = queries.get_version(coll, index)
+    if request.method == "GET":
+        if not any(a.name.lower() == name.lower() for a in version.aliases.all()):
+            raise NotFound(
+                aliases.ALIAS_NOT_HELD.format(index=index, collection=coll.name, name=name)
+            )
+        protected = name.lower() in selectors.protected_names(reg)
+        permissions.check_alias_change(request.user, reg, name, "remove", protected)
+        return render_page(
+            request,
+            "registry/confirm.html",
+            {
+                "registry": reg,
+                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
+                "title": f"Remove alias {name}",
+                "message": f"Remove alias '{name}' from v{index} of '{coll.name}'?",
+                "action": request.path,
+                "button": f"Remove alias {name}",
+                "cancel": version_url(coll, index),
+            },
+        )
+    try:
+        aliases.remove_alias(version=version, name=name, actor=request.user)
+    except (Invalid, Forbidden) as exc:
+        return render_version(
+            request,
+            reg,
+            coll,
+            index,
+            partial="aliases",
+            status=exc.status,
+            alias_error=exc.message,
+        )
+    return _aliases_changed(request, reg, coll, index)
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
+def unlink(request, registry, collection, index):
+    """GET asks for confirmation; POST unlinks the version (its vN is never reused)."""
+    reg, coll = load(request, registry, collection)
+    version = queries.get_version(coll, index)
+    if request.method == "GET":
+        permissions.check_can_unlink(request.user, version, linking.first_protected_alias(version))
+        return render_page(
+            request,
+            "registry/confirm.html",
+            {
+                "registry": reg,
+                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
+                "title": f"Unlink v{index}",
+                "message": (
+                    f"Unlink v{index} from '{coll.name}'? Its aliases are removed and "
+                    f"v{index} is never reused. The source artifact is kept."
+                ),
+                "action": request.path,
+                "button": f"Unlink v{index}",
+                "danger": True,
+                "cancel": version_url(coll, index),
+            },
+        )
+    linking.unlink_version(version=version, actor=request.user)
+    target = reverse("collection", args=[reg.name, coll.name])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
