@@ -1,0 +1,199 @@
+"""Linked versions: link, resolve (with ETag), aliases, tags, unlink, use, file download."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, StreamingHttpResponse
+from ninja import Router
+
+from registry import permissions, selectors
+from registry.api import lookups
+from registry.api.schemas import (
+    AliasIn,
+    Error,
+    LinkIn,
+    TagsIn,
+    UseIn,
+    VersionOut,
+    VersionSummary,
+)
+from registry.errors import NotFound
+from registry.models import ArtifactFile, LinkedVersion
+from registry.services import aliases, artifacts, linking, tags
+from registry.storage import iter_blob
+
+router = Router(tags=["versions"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+BASE = "/{registry}/collections/{collection}/versions"
+FILE_NOT_FOUND = "v{index} of '{collection}' has no file '{path}'."
+
+
+def _respond(response: HttpResponse, version: LinkedVersion) -> dict:
+    response["ETag"] = lookups.etag_of(version)
+    response["Cache-Control"] = "private, no-cache"
+    return lookups.version_payload(version)
+
+
+def _fresh(registry, collection: str, index: int) -> LinkedVersion:
+    return lookups.resolve_for_etag(registry, collection, f"v{index}")
+
+
+def _version(request, registry: str, collection: str, ref: str):
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    return reg, lookups.resolve_for_etag(reg, collection, ref)
+
+
+@router.get(BASE, response={200: list[VersionSummary], **ERRORS})
+def list_versions(request, registry: str, collection: str):
+    """Versions of a collection, newest first, with their alias chips and tags."""
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    coll = selectors.get_collection(reg, collection)
+    versions = list(selectors.versions_of(coll))
+    latest = versions[0].index if versions else None
+    protected = selectors.protected_names(reg)
+    return [
+        {
+            "version": f"v{v.index}",
+            "index": v.index,
+            "aliases": [
+                {"name": c.name, "kind": c.kind}
+                for c in selectors.chips_for(v, latest=latest, protected=protected)
+            ],
+            "tags": [t.name for t in v.tags.all()],
+            "linked_at": v.linked_at,
+        }
+        for v in versions
+    ]
+
+
+@router.post(BASE, response={200: VersionOut, 201: VersionOut, **ERRORS})
+def link(request, response: HttpResponse, registry: str, collection: str, payload: LinkIn):
+    """Link a source version with aliases; creates the collection if missing (all or nothing).
+
+    Linking a source already linked there returns its version (200) and applies the aliases.
+    """
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    src = payload.source
+    source = lookups.get_source_version(
+        actor=request.auth,
+        entity=src.entity,
+        project=src.project,
+        artifact=src.artifact,
+        ref=src.version,
+    )
+    linked, created = linking.link_version(
+        registry=reg,
+        collection_name=collection.strip(),
+        source=source,
+        aliases=payload.aliases,
+        actor=request.auth,
+        description=payload.description,
+    )
+    version = _fresh(reg, linked.collection.name, linked.index)
+    return (201 if created else 200), _respond(response, version)
+
+
+@router.get(BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS})
+def resolve(request, response: HttpResponse, registry: str, collection: str, ref: str):
+    """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304."""
+    _, version = _version(request, registry, collection, ref)
+    etag = lookups.etag_of(version)
+    if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = "private, no-cache"
+        return not_modified
+    return _respond(response, version)
+
+
+@router.delete(BASE + "/{ref}", response={204: None, **ERRORS})
+def unlink(request, registry: str, collection: str, ref: str):
+    """Unlink a version; its vN is never reused. Admin if it holds a protected alias."""
+    _, version = _version(request, registry, collection, ref)
+    linking.unlink_version(version=version, actor=request.auth)
+    return 204, None
+
+
+@router.post(BASE + "/{ref}/aliases", response={200: VersionOut, **ERRORS})
+def add_alias(
+    request, response: HttpResponse, registry: str, collection: str, ref: str, payload: AliasIn
+):
+    """Add an alias; if another version of the collection holds it, it moves here."""
+    reg, version = _version(request, registry, collection, ref)
+    aliases.add_alias(version=version, name=payload.name, actor=request.auth)
+    return _respond(response, _fresh(reg, version.collection.name, version.index))
+
+
+@router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})
+def remove_alias(
+    request, response: HttpResponse, registry: str, collection: str, ref: str, name: str
+):
+    reg, version = _version(request, registry, collection, ref)
+    aliases.remove_alias(version=version, name=name, actor=request.auth)
+    return _respond(response, _fresh(reg, version.collection.name, version.index))
+
+
+@router.post(BASE + "/{ref}/tags", response={200: VersionOut, **ERRORS})
+def add_tags(
+    request, response: HttpResponse, registry: str, collection: str, ref: str, payload: TagsIn
+):
+    reg, version = _version(request, registry, collection, ref)
+    tags.add_version_tags(version=version, names=payload.names, actor=request.auth)
+    return _respond(response, _fresh(reg, version.collection.name, version.index))
+
+
+@router.delete(BASE + "/{ref}/tags/{tag}", response={200: VersionOut, **ERRORS})
+def remove_tag(request, response: HttpResponse, registry: str, collection: str, ref: str, tag: str):
+    reg, version = _version(request, registry, collection, ref)
+    tags.remove_version_tag(version=version, name=tag, actor=request.auth)
+    return _respond(response, _fresh(reg, version.collection.name, version.index))
+
+
+@router.post(BASE + "/{ref}/use", response={200: VersionOut, **ERRORS})
+def use(request, response: HttpResponse, registry: str, collection: str, ref: str, payload: UseIn):
+    """Record that a run uses this version (lineage); needs the Viewer role."""
+    _, version = _version(request, registry, collection, ref)
+    run = artifacts.get_run(
+        entity=payload.entity, project=payload.project, run_id=payload.run_id, actor=request.auth
+    )
+    artifacts.record_use(linked=version, actor=request.auth, run=run)
+    return _respond(response, version)
+
+
+@router.get(
+    BASE + "/{ref}/files/{path:path}",
+    response={200: None, 304: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_file(request, registry: str, collection: str, ref: str, path: str):
+    """Stream one file of the version, with Content-Length and its sha256 as ETag."""
+    reg, version = _version(request, registry, collection, ref)
+    permissions.check_can_download(request.auth, reg)
+    file = (
+        ArtifactFile.objects.select_related("blob")
+        .filter(version_id=version.source_id, path=path)
+        .first()
+    )
+    if file is None:
+        raise NotFound(
+            FILE_NOT_FOUND.format(index=version.index, collection=version.collection.name, path=path)
+        )
+    etag = f'"{file.blob_id}"'
+    if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = etag
+        return not_modified
+    stream = StreamingHttpResponse(iter_blob(file.blob), content_type="application/octet-stream")
+    stream["Content-Length"] = str(file.size)
+    stream["ETag"] = etag
+    filename = path.rsplit("/", 1)[-1].replace('"', "")
+    stream["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return stream
