@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from registry.api.schemas import (
     ArtifactVersionIn,
@@ -70,7 +70,7 @@ def upload_blob(request, sha256: str):
         raise Invalid(LENGTH_REQUIRED)
     length = int(raw_length)
     blob = store_blob(_body_chunks(request, length), sha256, expected_size=length)
-    return 201, {"sha256": blob.sha256, "size": blob.size}
+    return Status(201, {"sha256": blob.sha256, "size": blob.size})
 
 
 def version_out(version: ArtifactVersion, created: bool) -> dict:
@@ -122,5 +122,5 @@ def commit_version(request, entity: str, project: str, payload: ArtifactVersionI
         run=run,
     )
     version = ArtifactVersion.objects.select_related("artifact__project__team").get(pk=version.pk)
-    return (201 if created else 200), version_out(version, created)
+    return Status((201 if created else 200), version_out(version, created))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Router, Status
 
 from registry import permissions, selectors
 from registry.api.schemas import (
@@ -64,7 +64,7 @@ def create_registry(request, payload: RegistryIn):
         visibility=payload.visibility,
         accepted_types=payload.accepted_types,
     )
-    return 201, registry_out(registry, request.auth)
+    return Status(201, registry_out(registry, request.auth))
 
 
 @router.get("/{registry}", response={200: RegistryOut, **ERRORS})
@@ -92,7 +92,7 @@ def create_collection(request, registry: str, payload: CollectionIn):
         description=payload.description,
         tags=payload.tags,
     )
-    return 201, collection_out(collection)
+    return Status(201, collection_out(collection))
 
 
 def _collection(request, registry: str, collection: str) -> Collection:
@@ -122,7 +122,7 @@ def delete_collection(request, registry: str, collection: str):
     collection_services.delete_collection(
         collection=_collection(request, registry, collection), actor=request.auth
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{registry}/collections/{collection}/tags", response={200: CollectionOut, **ERRORS})

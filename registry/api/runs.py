@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Router, Status
 
 from registry.api.schemas import Error, RunIn, RunOut, Viewer
 from registry.models import Run
@@ -42,7 +42,7 @@ def create_run(request, payload: RunIn):
         job_type=payload.job_type,
         actor=request.auth,
     )
-    return 201, run_out(run)
+    return Status(201, run_out(run))
 
 
 @router.get("/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **ERRORS})

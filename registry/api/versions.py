@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse, StreamingHttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from registry import permissions, selectors
 from registry.api import lookups
@@ -89,7 +89,7 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
         description=payload.description,
     )
     version = _fresh(reg, linked.collection.name, linked.index)
-    return (201 if created else 200), _respond(response, version)
+    return Status((201 if created else 200), _respond(response, version))
 
 
 @router.get(BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS})
@@ -110,7 +110,7 @@ def unlink(request, registry: str, collection: str, ref: str):
     """Unlink a version; its vN is never reused. Admin if it holds a protected alias."""
     _, version = _version(request, registry, collection, ref)
     linking.unlink_version(version=version, actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(BASE + "/{ref}/aliases", response={200: VersionOut, **ERRORS})
