@@ -45,8 +45,9 @@ def _body_chunks(request: HttpRequest, length: int):
     while remaining > 0:
         chunk = request.read(min(CHUNK, remaining))
         if not chunk:
+            received = length - remaining
             raise Invalid(
-                f"The upload ended after {length - remaining} of {length} bytes; nothing was stored."
+                f"The upload ended after {received} of {length} bytes; nothing was stored."
             )
         remaining -= len(chunk)
         yield chunk
@@ -58,7 +59,9 @@ def _body_chunks(request: HttpRequest, length: int):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     },
 )
@@ -123,4 +126,3 @@ def commit_version(request, entity: str, project: str, payload: ArtifactVersionI
     )
     version = ArtifactVersion.objects.select_related("artifact__project__team").get(pk=version.pk)
     return Status((201 if created else 200), version_out(version, created))
-

@@ -157,7 +157,9 @@ def version_payload(version: LinkedVersion) -> dict:
         "metadata": source.metadata,
         "digest": source.digest,
         "size": source.size,
-        "files": [{"path": f.path, "sha256": f.blob_id, "size": f.size} for f in source.files.all()],
+        "files": [
+            {"path": f.path, "sha256": f.blob_id, "size": f.size} for f in source.files.all()
+        ],
         "source": {
             "entity": source.artifact.project.team.name,
             "project": source.artifact.project.name,

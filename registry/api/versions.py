@@ -184,7 +184,9 @@ def download_file(request, registry: str, collection: str, ref: str, path: str):
     )
     if file is None:
         raise NotFound(
-            FILE_NOT_FOUND.format(index=version.index, collection=version.collection.name, path=path)
+            FILE_NOT_FOUND.format(
+                index=version.index, collection=version.collection.name, path=path
+            )
         )
     etag = f'"{file.blob_id}"'
     if lookups.etag_matches(request.headers.get("If-None-Match"), etag):

@@ -36,7 +36,10 @@ class ApiClient:
 
     def put_bytes(self, url, body: bytes, **headers):
         return self.client.put(
-            url, data=body, content_type="application/octet-stream", headers={**self.headers, **headers}
+            url,
+            data=body,
+            content_type="application/octet-stream",
+            headers={**self.headers, **headers},
         )
 
 
