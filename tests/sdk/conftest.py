@@ -1,0 +1,37 @@
+"""The SDK against a live server: a persona's API key in the environment, a clean cwd."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.services.api_keys import create_api_key
+from registry_sdk import _state, config
+
+# Transactional (the live server runs in another thread); serialized_rollback puts the
+# core registries from migration 0002 back for the tests that run after these.
+live = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def sdk_as(live_server, monkeypatch, tmp_path):
+    """sdk_as(user): point the SDK at the live server with a fresh key of `user`."""
+    monkeypatch.setenv("REGISTRY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("REGISTRY_BASE_URL", live_server.url)
+    monkeypatch.delenv("REGISTRY_API_KEY", raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+    def _as(user) -> str:
+        _, raw = create_api_key(user=user, name="sdk tests")
+        monkeypatch.setenv("REGISTRY_API_KEY", raw)
+        config.clear_override()
+        _state._client = None
+        return raw
+
+    yield _as
+    config.clear_override()
+    if _state._client is not None:
+        _state._client.close()
+    _state._client = None
+    _state.current_run = None
