@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from registry_sdk import _state, config
 
 from registry.services.api_keys import create_api_key
-from registry_sdk import _state, config
 
 # Transactional (the live server runs in another thread); serialized_rollback puts the
 # core registries from migration 0002 back for the tests that run after these.

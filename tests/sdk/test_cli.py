@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from registry_sdk.cli import main
+
 from registry.models import Alias
 from registry.services.registries import create_protected_alias
-from registry_sdk.cli import main
 from tests.sdk.conftest import live
 
 

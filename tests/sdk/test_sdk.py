@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 import registry_sdk as wandb
+
 from registry.models import ArtifactVersion, Blob, RunArtifact
 from registry.services.registries import create_protected_alias
 from registry.storage import blob_name

@@ -6,8 +6,8 @@ import runpy
 from pathlib import Path
 
 import pytest
-
 import registry_sdk
+
 from registry.models import Alias, LinkedVersion
 from registry.services.registries import update_registry
 from tests.sdk.conftest import live
