@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from registry.api import artifacts, errors, registries, runs, search, versions
+from registry.api import artifacts, errors, fallback, registries, runs, search, versions
 from registry.api.auth import AUTH
 
 api = NinjaAPI(
@@ -24,3 +24,4 @@ api.add_router("/", artifacts.router)
 api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
 api.add_router("/search", search.router)
+api.add_router("/", fallback.router)  # last: catches every other path
