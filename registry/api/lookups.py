@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 
-from registry import selectors
+from registry import permissions, selectors
 from registry.errors import NotFound
 from registry.models import (
+    Alias,
     AliasEvent,
     ArtifactVersion,
+    Collection,
     LinkedVersion,
     ProtectedAlias,
     Registry,
@@ -57,73 +59,128 @@ def get_source_version(*, actor, entity: str, project: str, artifact: str, ref: 
     return version
 
 
-def _sum_and_count(model, **filters):
-    base = model.objects.filter(**filters).order_by().values(*filters.keys())
-    total = Subquery(base.annotate(s=Sum("id")).values("s")[:1], output_field=IntegerField())
-    count = Subquery(base.annotate(c=Count("id")).values("c")[:1], output_field=IntegerField())
-    return Coalesce(total, Value(0)), Coalesce(count, Value(0))
+_REGISTRY_FIELDS = {"id", "name", "description", "visibility", "is_core", "created_by_id"}
 
 
-def resolve_for_etag(registry: Registry, collection_name: str, ref: str) -> LinkedVersion:
-    """The version `ref` (alias, vN, latest) with its fingerprint fields, in one query."""
+@dataclass
+class Resolved:
+    """A version found by `resolve`: its registry, and what its ETag is computed from."""
+
+    registry: Registry
+    version_id: int
+    index: int
+    max_index: int
+    fingerprint: tuple
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(repr(self.fingerprint).encode()).hexdigest()[:32] + '"'
+
+
+def _resolve_sql(ref_kind: str) -> str:
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (Registry, LinkedVersion, Alias, AliasEvent, VersionTag, ProtectedAlias)
+    }
+    t["Collection"] = Collection._meta.db_table
+    qn = connection.ops.quote_name
+    registry_columns = ", ".join(f"r.{qn(f)}" for f in _registry_fields())
+    alias_join = (
+        f"JOIN {t['Alias']} a ON a.version_id = lv.id AND lower(a.name) = lower(%s)"
+        if ref_kind == "alias"
+        else ""
+    )
+    where_index = "AND lv.{index} = %s".format(index=qn("index")) if ref_kind == "vn" else ""
+    return f"""
+        SELECT lv.id, lv.{qn("index")}, lv.description, c.name, c.type,
+          (SELECT MAX(l2.{qn("index")}) FROM {t["LinkedVersion"]} l2
+             WHERE l2.collection_id = c.id),
+          (SELECT MAX(e.id) FROM {t["AliasEvent"]} e WHERE e.collection_id = c.id),
+          (SELECT COALESCE(SUM(vt.id), 0) FROM {t["VersionTag"]} vt WHERE vt.version_id = lv.id),
+          (SELECT COUNT(*) FROM {t["VersionTag"]} vt WHERE vt.version_id = lv.id),
+          (SELECT COALESCE(SUM(p.id), 0) FROM {t["ProtectedAlias"]} p
+             WHERE p.registry_id = r.id),
+          (SELECT COUNT(*) FROM {t["ProtectedAlias"]} p WHERE p.registry_id = r.id),
+          {registry_columns}
+        FROM {t["Registry"]} r
+        JOIN {t["Collection"]} c ON c.registry_id = r.id
+        JOIN {t["LinkedVersion"]} lv ON lv.collection_id = c.id
+        {alias_join}
+        WHERE lower(r.name) = lower(%s) AND lower(c.name) = lower(%s) {where_index}
+        ORDER BY lv.{qn("index")} DESC
+        LIMIT 1
+    """
+
+
+def _registry_fields() -> list[str]:
+    # In the model's field order: Model.from_db maps values onto concrete fields in order.
+    return [f.attname for f in Registry._meta.concrete_fields if f.attname in _REGISTRY_FIELDS]
+
+
+_SQL_CACHE: dict[tuple[str, str], str] = {}
+
+
+def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolved:
+    """Find `ref` (alias, vN or latest) in registry/collection, checking visibility.
+
+    The path pipelines poll, so the answer and its fingerprint come from one hand-written
+    query (the ORM's own cost is larger than the query's). Every fact the resolve response
+    shows either lives on the rows read here or changes a counter read here: the alias
+    history (append-only), the version's tags, the registry's protected aliases and the
+    collection's highest index. Any miss takes the ORM path for a precise 404.
+    """
     ref = (ref or "").strip()
-    tag_sum, tag_count = _sum_and_count(VersionTag, version=OuterRef("pk"))
-    prot_sum, prot_count = _sum_and_count(ProtectedAlias, registry=OuterRef("collection__registry"))
-    qs = (
-        LinkedVersion.objects.filter(
-            collection__registry=registry, collection__name__iexact=collection_name
-        )
-        .select_related("collection", "linked_by")
-        .annotate(
-            max_index=Subquery(
-                LinkedVersion.objects.filter(collection=OuterRef("collection"))
-                .order_by("-index")
-                .values("index")[:1]
-            ),
-            last_alias_event=Coalesce(
-                Subquery(
-                    AliasEvent.objects.filter(collection=OuterRef("collection"))
-                    .order_by("-id")
-                    .values("id")[:1]
-                ),
-                Value(0),
-            ),
-            tag_sum=tag_sum,
-            tag_count=tag_count,
-            prot_sum=prot_sum,
-            prot_count=prot_count,
-        )
-    )
-    version = None
     if ref.lower() == "latest":
-        version = qs.order_by("-index").first()
+        kind, extra = "latest", []
     elif match := _VN.match(ref):
-        version = qs.filter(index=int(match.group(1))).first()
+        kind, extra = "vn", [int(match.group(1))]
     elif ref and len(ref) <= 128:
-        version = qs.filter(aliases__name__iexact=ref).first()
-    if version is None:
-        collection = selectors.get_collection(registry, collection_name)  # 404 names it
+        kind, extra = "alias", [ref]
+    else:
+        kind, extra = None, []
+    row = None
+    if kind is not None and len(registry_name) <= 113 and len(collection_name) <= 128:
+        key = (connection.vendor, kind)
+        if key not in _SQL_CACHE:
+            _SQL_CACHE[key] = _resolve_sql(kind)
+        params = [*extra[:1]] if kind == "alias" else []
+        params += [registry_name, collection_name]
+        params += extra if kind == "vn" else []
+        with connection.cursor() as cursor:
+            cursor.execute(_SQL_CACHE[key], params)
+            row = cursor.fetchone()
+    if row is None:
+        registry = permissions.get_registry_for_user(user, registry_name)
+        collection = selectors.get_collection(registry, collection_name)
         raise NotFound(selectors.VERSION_NOT_FOUND.format(ref=ref, collection=collection.name))
-    version.collection.registry = registry
-    return version
-
-
-def etag_of(version: LinkedVersion) -> str:
-    parts = (
-        version.pk,
-        version.index,
-        version.max_index,
-        version.last_alias_event,
-        version.tag_sum,
-        version.tag_count,
-        version.prot_sum,
-        version.prot_count,
-        version.description,
-        version.collection.name,
-        version.collection.type,
-        version.collection.registry.name,
+    registry = Registry.from_db(connection.alias, _registry_fields(), list(row[11:]))
+    permissions.check_can_view(user, registry)
+    version_id, index, description, coll_name, coll_type, max_index = row[:6]
+    fingerprint = (
+        version_id,
+        index,
+        max_index,
+        row[6] or 0,
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        description,
+        coll_name,
+        coll_type,
+        registry.name,
     )
-    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+    return Resolved(registry, version_id, index, max_index, fingerprint)
+
+
+def load(resolved: Resolved) -> LinkedVersion:
+    """The resolved version as a model, with its collection and registry attached."""
+    version = LinkedVersion.objects.select_related("collection", "linked_by").get(
+        pk=resolved.version_id
+    )
+    version.collection.registry = resolved.registry
+    version.max_index = resolved.max_index
+    return version
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -134,7 +191,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def version_payload(version: LinkedVersion) -> dict:
-    """The full resolve response for a version loaded by resolve_for_etag."""
+    """The full resolve response for a version loaded by `load`."""
     collection = version.collection
     registry = collection.registry
     source = (

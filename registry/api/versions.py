@@ -27,19 +27,22 @@ BASE = "/{registry}/collections/{collection}/versions"
 FILE_NOT_FOUND = "v{index} of '{collection}' has no file '{path}'."
 
 
-def _respond(response: HttpResponse, version: LinkedVersion) -> dict:
-    response["ETag"] = lookups.etag_of(version)
+def _respond(response: HttpResponse, resolved: lookups.Resolved) -> dict:
+    response["ETag"] = resolved.etag
     response["Cache-Control"] = "private, no-cache"
-    return lookups.version_payload(version)
+    return lookups.version_payload(lookups.load(resolved))
 
 
-def _fresh(registry, collection: str, index: int) -> LinkedVersion:
-    return lookups.resolve_for_etag(registry, collection, f"v{index}")
+def _fresh(request, version: LinkedVersion) -> lookups.Resolved:
+    """The version re-read after a change, for the response and its new ETag."""
+    collection = version.collection
+    return lookups.resolve(
+        request.auth, collection.registry.name, collection.name, f"v{version.index}"
+    )
 
 
-def _version(request, registry: str, collection: str, ref: str):
-    reg = permissions.get_registry_for_user(request.auth, registry)
-    return reg, lookups.resolve_for_etag(reg, collection, ref)
+def _version(request, registry: str, collection: str, ref: str) -> LinkedVersion:
+    return lookups.load(lookups.resolve(request.auth, registry, collection, ref))
 
 
 @router.get(BASE, response={200: list[VersionSummary], **ERRORS})
@@ -88,27 +91,27 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
         actor=request.auth,
         description=payload.description,
     )
-    version = _fresh(reg, linked.collection.name, linked.index)
-    return Status((201 if created else 200), _respond(response, version))
+    linked.collection.registry = reg
+    return Status((201 if created else 200), _respond(response, _fresh(request, linked)))
 
 
 @router.get(BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS})
 def resolve(request, response: HttpResponse, registry: str, collection: str, ref: str):
     """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304."""
-    _, version = _version(request, registry, collection, ref)
-    etag = lookups.etag_of(version)
+    resolved = lookups.resolve(request.auth, registry, collection, ref)
+    etag = resolved.etag
     if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
         not_modified = HttpResponse(status=304)
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = "private, no-cache"
         return not_modified
-    return _respond(response, version)
+    return _respond(response, resolved)
 
 
 @router.delete(BASE + "/{ref}", response={204: None, **ERRORS})
 def unlink(request, registry: str, collection: str, ref: str):
     """Unlink a version; its vN is never reused. Admin if it holds a protected alias."""
-    _, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     linking.unlink_version(version=version, actor=request.auth)
     return Status(204, None)
 
@@ -118,45 +121,45 @@ def add_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, payload: AliasIn
 ):
     """Add an alias; if another version of the collection holds it, it moves here."""
-    reg, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     aliases.add_alias(version=version, name=payload.name, actor=request.auth)
-    return _respond(response, _fresh(reg, version.collection.name, version.index))
+    return _respond(response, _fresh(request, version))
 
 
 @router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})
 def remove_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, name: str
 ):
-    reg, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     aliases.remove_alias(version=version, name=name, actor=request.auth)
-    return _respond(response, _fresh(reg, version.collection.name, version.index))
+    return _respond(response, _fresh(request, version))
 
 
 @router.post(BASE + "/{ref}/tags", response={200: VersionOut, **ERRORS})
 def add_tags(
     request, response: HttpResponse, registry: str, collection: str, ref: str, payload: TagsIn
 ):
-    reg, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     tags.add_version_tags(version=version, names=payload.names, actor=request.auth)
-    return _respond(response, _fresh(reg, version.collection.name, version.index))
+    return _respond(response, _fresh(request, version))
 
 
 @router.delete(BASE + "/{ref}/tags/{tag}", response={200: VersionOut, **ERRORS})
 def remove_tag(request, response: HttpResponse, registry: str, collection: str, ref: str, tag: str):
-    reg, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     tags.remove_version_tag(version=version, name=tag, actor=request.auth)
-    return _respond(response, _fresh(reg, version.collection.name, version.index))
+    return _respond(response, _fresh(request, version))
 
 
 @router.post(BASE + "/{ref}/use", response={200: VersionOut, **ERRORS})
 def use(request, response: HttpResponse, registry: str, collection: str, ref: str, payload: UseIn):
     """Record that a run uses this version (lineage); needs the Viewer role."""
-    _, version = _version(request, registry, collection, ref)
+    version = _version(request, registry, collection, ref)
     run = artifacts.get_run(
         entity=payload.entity, project=payload.project, run_id=payload.run_id, actor=request.auth
     )
     artifacts.record_use(linked=version, actor=request.auth, run=run)
-    return _respond(response, version)
+    return _respond(response, _fresh(request, version))
 
 
 @router.get(
@@ -175,8 +178,8 @@ def use(request, response: HttpResponse, registry: str, collection: str, ref: st
 )
 def download_file(request, registry: str, collection: str, ref: str, path: str):
     """Stream one file of the version, with Content-Length and its sha256 as ETag."""
-    reg, version = _version(request, registry, collection, ref)
-    permissions.check_can_download(request.auth, reg)
+    version = _version(request, registry, collection, ref)
+    permissions.check_can_download(request.auth, version.collection.registry)
     file = (
         ArtifactFile.objects.select_related("blob")
         .filter(version_id=version.source_id, path=path)
