@@ -20,23 +20,29 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from registry import permissions  # noqa: E402
 from registry.models import Registry  # noqa: E402
 from registry.services import artifacts  # noqa: E402
 from registry.services.api_keys import create_api_key  # noqa: E402
 from registry.services.linking import link_version  # noqa: E402
-from registry.services.registries import create_protected_alias  # noqa: E402
+from registry.services.registries import create_protected_alias, set_role  # noqa: E402
 from registry.storage import store_bytes  # noqa: E402
 
 
 def main(sources: int) -> None:
     User = get_user_model()
-    user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
+    root = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+        "bench-admin", "bench-admin@example.com", secrets.token_urlsafe(16)
+    )
+    # The pipeline's account: a registry Member, as a real deployment would use.
+    user = User.objects.filter(username="bench").first() or User.objects.create_user(
         "bench", "bench@example.com", secrets.token_urlsafe(16)
     )
     _, key = create_api_key(user=user, name="benchmark")
     registry = Registry.objects.get(name="Model")
+    set_role(registry=registry, user=user, role=permissions.MEMBER, actor=root)
     if "production" not in {p.name for p in registry.protected_aliases.all()}:
-        create_protected_alias(registry=registry, name="production", actor=user)
+        create_protected_alias(registry=registry, name="production", actor=root)
     tag = secrets.token_hex(3)
     team = artifacts.get_or_create_team(name="bench", actor=user)
     project = artifacts.get_or_create_project(team=team, name=f"p-{tag}", actor=user)
@@ -60,7 +66,7 @@ def main(sources: int) -> None:
             collection_name=collection,
             source=source(i),
             aliases=aliases,
-            actor=user,
+            actor=root,
         )
     to_link = [source(2 + i).index for i in range(sources)]
     print(

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 from registry import permissions, selectors
@@ -84,6 +85,7 @@ def _resolve_sql(ref_kind: str) -> str:
     }
     t["Collection"] = Collection._meta.db_table
     qn = connection.ops.quote_name
+    user_table = get_user_model()._meta.db_table
     registry_columns = ", ".join(f"r.{qn(f)}" for f in _registry_fields())
     alias_join = (
         f"JOIN {t['Alias']} a ON a.version_id = lv.id AND lower(a.name) = lower(%s)"
@@ -101,6 +103,8 @@ def _resolve_sql(ref_kind: str) -> str:
           (SELECT COALESCE(SUM(p.id), 0) FROM {t["ProtectedAlias"]} p
              WHERE p.registry_id = r.id),
           (SELECT COUNT(*) FROM {t["ProtectedAlias"]} p WHERE p.registry_id = r.id),
+          (SELECT u.{qn("username")} FROM {user_table} u WHERE u.id = lv.linked_by_id),
+          lv.source_id, lv.linked_at,
           {registry_columns}
         FROM {t["Registry"]} r
         JOIN {t["Collection"]} c ON c.registry_id = r.id
@@ -127,7 +131,9 @@ def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolve
     query (the ORM's own cost is larger than the query's). Every fact the resolve response
     shows either lives on the rows read here or changes a counter read here: the alias
     history (append-only), the version's tags, the registry's protected aliases and the
-    collection's highest index. Any miss takes the ORM path for a precise 404.
+    collection's highest index; source files and metadata are immutable. So the ETag
+    determines the body, which lets `versions.resolve` reuse a rendered body by ETag.
+    Any miss takes the ORM path for a precise 404.
     """
     ref = (ref or "").strip()
     if ref.lower() == "latest":
@@ -153,7 +159,7 @@ def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolve
         registry = permissions.get_registry_for_user(user, registry_name)
         collection = selectors.get_collection(registry, collection_name)
         raise NotFound(selectors.VERSION_NOT_FOUND.format(ref=ref, collection=collection.name))
-    registry = Registry.from_db(connection.alias, _registry_fields(), list(row[11:]))
+    registry = Registry.from_db(connection.alias, _registry_fields(), list(row[14:]))
     permissions.check_can_view(user, registry)
     version_id, index, description, coll_name, coll_type, max_index = row[:6]
     fingerprint = (
@@ -165,6 +171,9 @@ def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolve
         row[8],
         row[9],
         row[10],
+        row[11],
+        row[12],
+        str(row[13]),
         description,
         coll_name,
         coll_type,

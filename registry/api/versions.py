@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router, Status
 
 from registry import permissions, selectors
-from registry.api import lookups
+from registry.api import body_cache, lookups
 from registry.api.schemas import (
     AliasIn,
     Error,
@@ -96,16 +98,22 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
 
 
 @router.get(BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS})
-def resolve(request, response: HttpResponse, registry: str, collection: str, ref: str):
+def resolve(request, registry: str, collection: str, ref: str):
     """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304."""
     resolved = lookups.resolve(request.auth, registry, collection, ref)
     etag = resolved.etag
     if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
-        not_modified = HttpResponse(status=304)
-        not_modified["ETag"] = etag
-        not_modified["Cache-Control"] = "private, no-cache"
-        return not_modified
-    return _respond(response, resolved)
+        response = HttpResponse(status=304)
+    else:
+        body = body_cache.get(etag)
+        if body is None:
+            payload = VersionOut.model_validate(lookups.version_payload(lookups.load(resolved)))
+            body = json.dumps(payload.model_dump(mode="json")).encode()
+            body_cache.put(etag, body)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @router.delete(BASE + "/{ref}", response={204: None, **ERRORS})

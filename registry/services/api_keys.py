@@ -50,6 +50,24 @@ def revoke_api_key(*, user, key_id: int) -> ApiKey:
 
 
 _USER_FIELDS = {"id", "username", "is_active", "is_superuser", "is_staff"}
+_AUTH_QUERY: dict[str, tuple[list[str], str]] = {}
+
+
+def _auth_query() -> tuple[list[str], str]:
+    """(user fields, SQL) for `authenticate`, built once per database vendor."""
+    if connection.vendor not in _AUTH_QUERY:
+        User = get_user_model()
+        # In the model's field order: Model.from_db maps values onto concrete fields in order.
+        fields = [f.attname for f in User._meta.concrete_fields if f.attname in _USER_FIELDS]
+        columns = ", ".join(f"u.{connection.ops.quote_name(f)}" for f in fields)
+        sql = (
+            f"SELECT k.id, CASE WHEN k.last_used_at IS NULL OR k.last_used_at < %s THEN 1 "
+            f"ELSE 0 END, {columns} FROM {ApiKey._meta.db_table} k "
+            f"JOIN {User._meta.db_table} u ON u.id = k.user_id "
+            "WHERE k.key_hash = %s AND k.revoked_at IS NULL"
+        )
+        _AUTH_QUERY[connection.vendor] = (fields, sql)
+    return _AUTH_QUERY[connection.vendor]
 
 
 def authenticate(raw_key: str):
@@ -62,17 +80,9 @@ def authenticate(raw_key: str):
     if not raw_key or not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 200:
         return None
     User = get_user_model()
-    # In the model's field order: Model.from_db maps values onto concrete fields in order.
-    fields = [f.attname for f in User._meta.concrete_fields if f.attname in _USER_FIELDS]
+    fields, sql = _auth_query()
     now = timezone.now()
     stale = connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION)
-    columns = ", ".join(f"u.{connection.ops.quote_name(f)}" for f in fields)
-    sql = (
-        f"SELECT k.id, CASE WHEN k.last_used_at IS NULL OR k.last_used_at < %s THEN 1 ELSE 0 "
-        f"END, {columns} FROM {ApiKey._meta.db_table} k "
-        f"JOIN {User._meta.db_table} u ON u.id = k.user_id "
-        "WHERE k.key_hash = %s AND k.revoked_at IS NULL"
-    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [stale, hash_key(raw_key)])
         row = cursor.fetchone()

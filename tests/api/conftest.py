@@ -56,3 +56,10 @@ def api_for():
 @pytest.fixture
 def anonymous():
     return ApiClient(None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_body_cache():
+    from registry.api import body_cache
+
+    body_cache.clear()

@@ -271,3 +271,14 @@ def test_use_records_lineage(api_for, viewer, production):
     )
     assert response.status_code == 200
     assert production.source.run_links.filter(kind="used").count() == 1
+
+
+def test_a_revalidated_body_shows_the_change(api_for, admin, registry, production):
+    client = api_for(admin)
+    before = client.get(f"{ZOO}/v0")
+    assert client.get(f"{ZOO}/v0").content == before.content  # served again, unchanged
+    client.post(f"{ZOO}/v0/tags", {"names": ["gold"]})
+    after = client.get(f"{ZOO}/v0", **{"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert after.json()["tags"] == ["gold"]
+    assert after.json() == {**before.json(), "tags": ["gold"]}
