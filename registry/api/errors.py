@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,6 +14,10 @@ from registry.api.auth import unauthenticated_message
 from registry.errors import RegistryError
 
 log = logging.getLogger(__name__)
+VALUE_NOT_STORABLE = (
+    "The request contains a value that cannot be stored: text must not contain NUL (\\x00) "
+    "characters and numbers must fit in 64 bits."
+)
 INTERNAL = "The server could not handle this request; the error has been logged."
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -57,6 +62,12 @@ def install(api: NinjaAPI) -> None:
         message = exc.message if exc.status_code != 400 else _body_message(exc.message)
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
+    def data_error(request: HttpRequest, exc: DataError):
+        # The database refused a value the schemas let through (PostgreSQL rejects NUL
+        # characters in text; numbers can overflow a column). Nothing was written: the
+        # surrounding transaction rolled back.
+        return api.create_response(request, {"detail": VALUE_NOT_STORABLE}, status=400)
+
     def not_found(request: HttpRequest, exc: Exception):
         return api.create_response(
             request, {"detail": "Not found: no such API endpoint or object."}, status=404
@@ -70,6 +81,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, authentication_error)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ObjectDoesNotExist, not_found)
     api.add_exception_handler(Exception, unexpected)

@@ -45,7 +45,7 @@ class RunOut(Schema):
 class FileIn(Schema):
     path: str = Field(min_length=1, max_length=1024)
     sha256: str = Field(min_length=64, max_length=64)
-    size: int = Field(ge=0)
+    size: int = Field(ge=0, le=2**62)
 
 
 class ManifestIn(Schema):

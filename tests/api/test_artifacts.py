@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from registry.api.errors import VALUE_NOT_STORABLE
 from registry.models import ArtifactVersion, Blob, Run
 from registry.storage import blob_name
 
@@ -142,3 +143,24 @@ def test_it_explains_a_body_that_is_not_json(api_for, member):
     )
     assert response.status_code == 400
     assert "send a JSON object" in response.json()["detail"]
+
+
+def test_it_refuses_a_name_with_a_nul_character(api_for, member):
+    response = api_for(member).post("/api/v1/runs", {"entity": "member", "project": "p\x00q"})
+    assert response.status_code == 400
+    assert "is not a valid project name" in response.json()["detail"]
+
+
+def test_free_text_the_database_cannot_store_is_a_400(api_for, member, is_postgres):
+    client = api_for(member)
+    upload(client, b"x")
+    response = client.post(
+        "/api/v1/entities/member/projects/p/artifacts",
+        {"name": "zoo", "type": "model", "description": "a\x00b", "files": [entry("m", b"x")]},
+    )
+    if is_postgres:  # PostgreSQL text cannot hold NUL; SQLite can
+        assert response.status_code == 400
+        assert response.json()["detail"] == VALUE_NOT_STORABLE
+        assert not ArtifactVersion.objects.exists()
+    else:
+        assert response.status_code == 201
