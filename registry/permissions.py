@@ -121,6 +121,10 @@ def role_label(role: str | None) -> str:
 
 
 def can_see(user, registry: Registry) -> bool:
+    if registry.visibility == Registry.ORGANIZATION and user is not None and user.is_active:
+        # Every signed-in user is at least Viewer here (as role_of says): no role lookup,
+        # which keeps the API's hot resolve path free of permission queries.
+        return user.is_authenticated
     return role_of(user, registry) is not None
 
 

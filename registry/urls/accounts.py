@@ -1,11 +1,13 @@
-"""Account pages: personal API keys."""
+"""Account pages: personal API keys; the bare health endpoint."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from registry.views import api_keys
+from registry.views import api_keys, health
 
 urlpatterns = [
     path("account/api-keys/", api_keys.api_keys_page, name="api_keys"),
+    path("account/api-keys/<int:key_id>/revoke/", api_keys.revoke, name="api_key_revoke"),
+    path("healthz/", health.healthz, name="healthz"),
 ]

@@ -1,3 +1,56 @@
-"""Registry SDK: log, link, alias and download artifacts (W&B-compatible surface)."""
+"""Registry SDK: log, link, alias and download artifacts (W&B-compatible surface).
 
-__version__ = "0.1.0"
+import registry_sdk as wandb
+run = wandb.init(entity="team", project="zoo")
+art = wandb.Artifact("zoo_model", type="model")
+art.add_file("model.pt")
+run.link_artifact(art, "wandb-registry-Model/zoo", aliases=["staging"])
+"""
+
+from registry_sdk._version import __version__
+from registry_sdk.api import Api, login
+from registry_sdk.artifact import Artifact
+from registry_sdk.errors import (
+    AuthenticationError,
+    ChecksumMismatch,
+    CommError,
+    Conflict,
+    Error,
+    NotFound,
+    PermissionDenied,
+    RegistryError,
+    ServerError,
+    UsageError,
+    ValidationError,
+)
+from registry_sdk.run import Run, init
+
+
+def finish() -> None:
+    """Finish the run started last by `init()` (W&B's `wandb.finish()`)."""
+    from registry_sdk import _state
+
+    if _state.current_run is not None:
+        _state.current_run.finish()
+
+
+__all__ = [
+    "__version__",
+    "Api",
+    "Artifact",
+    "AuthenticationError",
+    "ChecksumMismatch",
+    "CommError",
+    "Conflict",
+    "Error",
+    "NotFound",
+    "PermissionDenied",
+    "RegistryError",
+    "Run",
+    "ServerError",
+    "UsageError",
+    "ValidationError",
+    "finish",
+    "init",
+    "login",
+]

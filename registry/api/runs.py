@@ -1,0 +1,60 @@
+"""Who am I, and runs (creating a run creates its entity and project when missing)."""
+
+from __future__ import annotations
+
+from ninja import Router, Status
+
+from registry.api.schemas import Error, RunIn, RunOut, Viewer
+from registry.models import Run
+from registry.services import artifacts
+
+router = Router(tags=["runs"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+
+
+def run_out(run: Run) -> dict:
+    return {
+        "id": run.run_id,
+        "entity": run.project.team.name,
+        "project": run.project.name,
+        "name": run.name,
+        "job_type": run.job_type,
+        "state": run.state,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+    }
+
+
+@router.get("/viewer", response={200: Viewer, 401: Error}, tags=["account"])
+def viewer(request):
+    """The user the request is authenticated as (the CLI's `login` checks keys with it)."""
+    user = request.auth
+    return {"username": user.get_username(), "is_org_admin": user.is_superuser}
+
+
+@router.post("/runs", response={201: RunOut, **ERRORS})
+def create_run(request, payload: RunIn):
+    """Start a run in `entity/project`, creating the entity (team) and project if missing."""
+    run = artifacts.create_run(
+        entity=payload.entity.strip(),
+        project=payload.project.strip(),
+        name=payload.name,
+        job_type=payload.job_type,
+        actor=request.auth,
+    )
+    return Status(201, run_out(run))
+
+
+@router.get("/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **ERRORS})
+def get_run(request, entity: str, project: str, run_id: str):
+    run = artifacts.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
+    return run_out(run)
+
+
+@router.post(
+    "/entities/{entity}/projects/{project}/runs/{run_id}/finish",
+    response={200: RunOut, **ERRORS},
+)
+def finish_run(request, entity: str, project: str, run_id: str):
+    run = artifacts.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
+    return run_out(artifacts.finish_run(run=run, actor=request.auth))
