@@ -1,0 +1,398 @@
+"""Global search: query parsing and the visibility-aware search selector.
+
+A query is free text plus optional filters (`alias:production tag:best type:model
+registry:Model`). Hits come in three groups (registries, collections, versions), best
+first: exact match, then prefix, then substring, names before tags before descriptions.
+
+Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
+prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
+substring as `LIKE '%x%'` on a trigram GIN index (migration 0003). The substring shape is
+only queried when exact and prefix matches do not fill the page. Counts stop at
+COUNT_CAP, so no search reads every matching row. The number of queries is fixed: it
+does not grow with the number of hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Collate, Lower
+
+from registry import permissions
+from registry.models import Alias, Collection, CollectionTag, VersionTag
+from registry.search_hits import Hit, Match, hydrate
+
+FILTERS = ("alias", "tag", "type", "registry")
+FILTER_LIST = "Filters: alias:, tag:, type:, registry:"
+MIN_LENGTH = 2
+COUNT_CAP = 1000
+REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
+KINDS = (REGISTRY, COLLECTION, VERSION)
+EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
+_TIER = {EXACT: 0, PREFIX: 1, SUBSTRING: 2}
+
+HINT_EMPTY = (
+    "Type at least 2 characters to search registries, collections, tags and aliases. "
+    f"{FILTER_LIST} (for example alias:production)."
+)
+HINT_SHORT = "'{text}' is too short: type at least 2 characters. " + FILTER_LIST
+UNKNOWN_FILTER = "Unknown filter '{name}:'. " + FILTER_LIST
+EMPTY_FILTER = "Filter '{name}:' needs a value, for example {example}."
+NO_RESULTS = "Nothing matches '{query}'. Try part of a name, an alias or a tag."
+_EXAMPLES = {
+    "alias": "alias:production",
+    "tag": "tag:best",
+    "type": "type:model",
+    "registry": "registry:Model",
+}
+_FILTER_TOKEN = re.compile(r"^([A-Za-z_][\w-]*):(.*)$")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    text: str  # free text, lower-cased
+    filters: dict[str, str]  # filter name -> value, lower-cased
+    error: str | None = None  # why the query cannot run (shown to the user)
+
+
+def parse_query(q: str | None) -> ParsedQuery:
+    raw = (q or "").strip()
+    words: list[str] = []
+    filters: dict[str, str] = {}
+    for token in raw.split():
+        match = _FILTER_TOKEN.match(token)
+        if match is None:
+            words.append(token)
+            continue
+        name, value = match.group(1).lower(), match.group(2).strip().lower()
+        if name not in FILTERS:
+            return ParsedQuery(raw, "", {}, UNKNOWN_FILTER.format(name=match.group(1)))
+        if not value:
+            return ParsedQuery(raw, "", {}, EMPTY_FILTER.format(name=name, example=_EXAMPLES[name]))
+        filters[name] = value
+    text = " ".join(words).lower()
+    error = None
+    if not text and not filters:
+        error = HINT_EMPTY
+    elif 0 < len(text) < MIN_LENGTH:
+        error = HINT_SHORT.format(text=text)
+    return ParsedQuery(raw, text, filters, error)
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    hits: dict[str, list[Hit]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count_is_exact(self) -> bool:
+        return all(c < COUNT_CAP for c in self.counts.values())
+
+    @property
+    def hint(self) -> str | None:
+        if self.query.error:
+            return self.query.error
+        if not self.count:
+            return NO_RESULTS.format(query=self.query.raw)
+        return None
+
+    def flat(self) -> list[Hit]:
+        return [hit for kind in KINDS for hit in self.hits[kind]]
+
+
+# A feed is one ordered stream of candidate rows: (key, object id, Match). Rows of a feed
+# come in key order, so the best `limit` rows of the merge are known once every feed has
+# either run dry or reached a key beyond the current limit-th best.
+Row = tuple[tuple, int, Match]
+
+
+@dataclass
+class _Feed:
+    fetch: Callable[[int], list[Row]]
+    floor: tuple  # no row of this feed has a smaller key
+    rows: list[Row] = field(default_factory=list)
+    asked: int = 0
+
+    @property
+    def saturated(self) -> bool:
+        return self.asked > 0 and len(self.rows) >= self.asked
+
+
+def _top(feeds: list[_Feed], limit: int) -> list[tuple[int, Match]]:
+    """The best `limit` distinct objects over all feeds, fetching as little as possible."""
+    if limit <= 0:
+        return []
+    while True:
+        best: dict[int, tuple[tuple, Match]] = {}
+        for feed in feeds:
+            for key, obj, match in feed.rows:
+                if obj not in best or key < best[obj][0]:
+                    best[obj] = (key, match)
+        ranked = sorted(best.items(), key=lambda item: item[1][0])
+        kth = ranked[limit - 1][1][0] if len(ranked) >= limit else None
+        pending = []
+        for feed in feeds:
+            if not feed.asked:
+                if kth is None or feed.floor < kth:
+                    pending.append(feed)
+            elif feed.saturated and feed.asked < COUNT_CAP + limit:
+                if kth is None or feed.rows[-1][0] < kth:
+                    pending.append(feed)
+        if not pending:
+            return [(obj, match) for obj, (_key, match) in ranked[:limit]]
+        # Best-first: fetch the feeds that can hold the best rows before the others.
+        floor = min(feed.floor for feed in pending)
+        for feed in pending:
+            if feed.floor == floor or feed.asked:
+                feed.asked = min(feed.asked * 4 or limit, COUNT_CAP + limit)
+                feed.rows = feed.fetch(feed.asked)
+
+
+def _lname():
+    # `COLLATE "C"` makes the b-tree usable for prefix ranges and orders bytewise.
+    lower = Lower("name")
+    return Collate(lower, "C") if connection.vendor == "postgresql" else lower
+
+
+def _upper_bound(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _prefix_q(term: str) -> Q:
+    return Q(lname__gte=term, lname__lt=_upper_bound(term))
+
+
+def _name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[_Feed]:
+    """Exact+prefix (one ordered range scan) and substring feeds on `lower(name)`."""
+    qs = qs.annotate(lname=_lname())
+
+    def rows(subset: QuerySet, limit: int) -> list[Row]:
+        out = []
+        for pk, obj_id, name, lname in subset.order_by("lname", "pk").values_list(
+            "pk", obj, "name", "lname"
+        )[:limit]:
+            kind = EXACT if lname == term else PREFIX if lname.startswith(term) else SUBSTRING
+            out.append(((_TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)))
+        return out
+
+    prefix = qs.filter(_prefix_q(term))
+    substring = qs.alias(lower=Lower("name")).filter(lower__contains=term).exclude(_prefix_q(term))
+    return [
+        _Feed(lambda n: rows(prefix, n), (0, prio)),
+        _Feed(lambda n: rows(substring, n), (2, prio)),
+    ]
+
+
+def _exact_feed(qs: QuerySet, obj: str, fieldname: str, prio: int, value: str) -> _Feed:
+    """Rows whose name equals a filter value (`alias:production` alone)."""
+
+    def rows(limit: int) -> list[Row]:
+        subset = qs.alias(lname=_lname()).filter(lname=value).order_by("lname", "pk")
+        return [
+            ((0, prio, "", pk), obj_id, Match(fieldname, name, FILTER))
+            for pk, obj_id, name in subset.values_list("pk", obj, "name")[:limit]
+        ]
+
+    return _Feed(rows, (0, prio))
+
+
+def _description_feed(qs: QuerySet, prio: int, term: str) -> _Feed:
+    def rows(limit: int) -> list[Row]:
+        subset = (
+            qs.alias(ldesc=Lower("description"))
+            .annotate(lname=_lname())
+            .filter(ldesc__contains=term)
+            .order_by("lname", "pk")
+        )
+        out = []
+        for pk, lname, desc in subset.values_list("pk", "lname", "description")[:limit]:
+            match = Match("description", _excerpt(desc, term), SUBSTRING)
+            out.append(((3, prio, lname, pk), pk, match))
+        return out
+
+    return _Feed(rows, (3, prio))
+
+
+def _excerpt(text: str, term: str, width: int = 60) -> str:
+    at = text.lower().find(term)
+    start = max(0, at - width // 2)
+    snippet = text[start : start + width + len(term)]
+    return ("…" if start else "") + snippet + ("…" if start + width + len(term) < len(text) else "")
+
+
+def _lower_eq(qs: QuerySet, value: str) -> QuerySet:
+    return qs.alias(lname=_lname()).filter(lname=value)
+
+
+def _lower_contains(qs: QuerySet, column: str, text: str) -> QuerySet:
+    return qs.alias(**{f"l_{column}": Lower(column)}).filter(**{f"l_{column}__contains": text})
+
+
+class _Search:
+    """One search for one user: the visible scope, and the feeds and counters per kind."""
+
+    def __init__(self, user, query: ParsedQuery):
+        self.query = query
+        f = query.filters
+        registries = list(permissions.visible_registries(user).order_by("name"))
+        if "registry" in f:
+            registries = [r for r in registries if r.name.lower() == f["registry"]]
+        self.registries = {r.pk: r for r in registries}
+        ids = list(self.registries)
+
+        collections = Collection.objects.filter(registry_id__in=ids)
+        if "type" in f:
+            collections = collections.filter(type__iexact=f["type"])
+        if "tag" in f:
+            tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
+            collections = collections.filter(Exists(_lower_eq(tagged, f["tag"])))
+        self.collections = collections
+        self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
+
+        def scope(prefix: str) -> Q:
+            q = Q(**{f"{prefix}collection__registry_id__in": ids})
+            if "type" in f:
+                q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
+            if "alias" in f:
+                held = Alias.objects.filter(version=OuterRef("version_id"))
+                q &= Exists(_lower_eq(held, f["alias"]))
+            if "tag" in f:
+                tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
+                q &= Exists(_lower_eq(tagged, f["tag"]))
+            return q
+
+        self.aliases = Alias.objects.filter(scope(""))
+        self.version_tags = VersionTag.objects.filter(scope("version__"))
+
+    def registry_hits(self) -> list[tuple[int, Match]]:
+        text, f = self.query.text, self.query.filters
+        if {"alias", "tag", "type"} & f.keys():
+            return []
+        hits = []
+        for r in self.registries.values():
+            lname = r.name.lower()
+            if not text:
+                hits.append(((0, lname), r.pk, Match("registry", r.name, FILTER)))
+            elif text in lname:
+                kind = EXACT if lname == text else PREFIX if lname.startswith(text) else SUBSTRING
+                hits.append(((_TIER[kind], lname), r.pk, Match("name", r.name, kind)))
+            elif text in r.description.lower():
+                match = Match("description", _excerpt(r.description, text), SUBSTRING)
+                hits.append(((3, lname), r.pk, match))
+        return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
+
+    def collection_plan(self) -> tuple[list[_Feed], list[QuerySet]]:
+        """Feeds of collection hits, and querysets of matching ids for the count."""
+        text, f = self.query.text, self.query.filters
+        if "alias" in f:
+            return [], []
+        if text:
+            feeds = [
+                *_name_feeds(self.collections, "pk", "name", 0, text),
+                *_name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
+                _description_feed(self.collections, 2, text),
+            ]
+            counts = [
+                _lower_contains(self.collections, "name", text).values("pk"),
+                _lower_contains(self.collections, "description", text).values("pk"),
+                _lower_contains(self.collection_tags, "name", text).values("collection_id"),
+            ]
+            return feeds, counts
+        if "tag" in f:
+            tags = self.collection_tags
+            feed = _exact_feed(tags, "collection_id", "tag", 0, f["tag"])
+            return [feed], [_lower_eq(tags, f["tag"]).values("collection_id")]
+        # Only type:/registry: filters: list the collections they select, by name.
+        match_field = "type" if "type" in f else "registry"
+
+        def rows(limit: int) -> list[Row]:
+            subset = self.collections.annotate(lname=_lname()).order_by("lname", "pk")
+            return [
+                ((0, 0, lname, pk), pk, Match(match_field, f[match_field], FILTER))
+                for pk, lname in subset.values_list("pk", "lname")[:limit]
+            ]
+
+        return [_Feed(rows, (0, 0))], [self.collections.values("pk")]
+
+    def version_plan(self) -> tuple[list[_Feed], list[QuerySet]]:
+        text, f = self.query.text, self.query.filters
+        if text:
+            feeds = [
+                *_name_feeds(self.aliases, "version_id", "alias", 0, text),
+                *_name_feeds(self.version_tags, "version_id", "tag", 1, text),
+            ]
+            counts = [
+                _lower_contains(self.aliases, "name", text).values("version_id"),
+                _lower_contains(self.version_tags, "name", text).values("version_id"),
+            ]
+            return feeds, counts
+        if "alias" in f:
+            feed = _exact_feed(self.aliases, "version_id", "alias", 0, f["alias"])
+            return [feed], [_lower_eq(self.aliases, f["alias"]).values("version_id")]
+        if "tag" in f:
+            feed = _exact_feed(self.version_tags, "version_id", "tag", 0, f["tag"])
+            return [feed], [_lower_eq(self.version_tags, f["tag"]).values("version_id")]
+        return [], []  # type:/registry: alone would list every version; collections do.
+
+
+def _capped_count(querysets: list[QuerySet]) -> int:
+    """Distinct matching objects, counted up to COUNT_CAP (each part stops there)."""
+    if not querysets:
+        return 0
+    slicing = connection.features.supports_slicing_ordering_in_compound
+    parts = [qs.order_by()[:COUNT_CAP] if slicing else qs.order_by() for qs in querysets]
+    union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
+    return min(union.count(), COUNT_CAP)
+
+
+def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:
+    """(offset, size) per kind for one page of the flat list registries+collections+versions."""
+    start, room, window = (max(page, 1) - 1) * per_page, per_page, {}
+    for kind in KINDS:
+        offset = min(start, counts[kind])
+        size = max(0, min(room, counts[kind] - offset))
+        window[kind] = (offset, size)
+        start -= offset
+        room -= size
+    return window
+
+
+def search(
+    user, q: str | None, *, per_group: int = 20, page: int | None = None, per_page: int = 20
+) -> SearchResults:
+    """What the user may see that matches `q`, best first.
+
+    Without `page`: the best `per_group` hits of each kind (the results page, the live
+    results). With `page`: that page of the flat list (the API).
+    """
+    query = parse_query(q)
+    results = SearchResults(query)
+    if query.error:
+        return results
+    s = _Search(user, query)
+    registry_hits = s.registry_hits()
+    plans = {COLLECTION: s.collection_plan(), VERSION: s.version_plan()}
+    results.counts[REGISTRY] = len(registry_hits)
+    for kind, (_feeds, counters) in plans.items():
+        results.counts[kind] = _capped_count(counters)
+    if page is None:
+        window = {kind: (0, min(per_group, results.counts[kind])) for kind in KINDS}
+    else:
+        window = _page_window(results.counts, page, per_page)
+    offset, size = window[REGISTRY]
+    picked = {REGISTRY: registry_hits[offset : offset + size]}
+    for kind, (feeds, _counters) in plans.items():
+        offset, size = window[kind]
+        picked[kind] = _top(feeds, offset + size)[offset:] if size else []
+    results.hits = hydrate(picked, s.registries)
+    return results
