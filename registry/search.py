@@ -7,9 +7,10 @@ first: exact match, then prefix, then substring, names before tags before descri
 Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
 prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
 substring as `LIKE '%x%'` on a trigram GIN index (migration 0003). The substring shape is
-only queried when exact and prefix matches do not fill the page. Counts stop at
-COUNT_CAP, so no search reads every matching row. The number of queries is fixed: it
-does not grow with the number of hits.
+only queried when exact and prefix matches do not fill what is asked. Counts come from
+the same ordered feeds and stop at COUNT_CAP, so no search reads every matching row of
+a common word. The number of queries is bounded by the number of feeds: it does not grow
+with the number of hits.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from registry.search_hits import Hit, Match, hydrate
 FILTERS = ("alias", "tag", "type", "registry")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:"
 MIN_LENGTH = 2
-COUNT_CAP = 1000
+COUNT_CAP = 500
 REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
 KINDS = (REGISTRY, COLLECTION, VERSION)
 EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
@@ -89,6 +90,7 @@ class SearchResults:
     query: ParsedQuery
     hits: dict[str, list[Hit]] = field(default_factory=lambda: {k: [] for k in KINDS})
     counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    capped: dict[str, bool] = field(default_factory=lambda: {k: False for k in KINDS})
 
     @property
     def count(self) -> int:
@@ -96,7 +98,7 @@ class SearchResults:
 
     @property
     def count_is_exact(self) -> bool:
-        return all(c < COUNT_CAP for c in self.counts.values())
+        return not any(self.capped.values())
 
     @property
     def hint(self) -> str | None:
@@ -145,7 +147,7 @@ def _top(feeds: list[_Feed], limit: int) -> list[tuple[int, Match]]:
             if not feed.asked:
                 if kth is None or feed.floor < kth:
                     pending.append(feed)
-            elif feed.saturated and feed.asked < COUNT_CAP + limit:
+            elif feed.saturated:
                 if kth is None or feed.rows[-1][0] < kth:
                     pending.append(feed)
         if not pending:
@@ -154,7 +156,7 @@ def _top(feeds: list[_Feed], limit: int) -> list[tuple[int, Match]]:
         floor = min(feed.floor for feed in pending)
         for feed in pending:
             if feed.floor == floor or feed.asked:
-                feed.asked = min(feed.asked * 4 or limit, COUNT_CAP + limit)
+                feed.asked = feed.asked * 4 or limit
                 feed.rows = feed.fetch(feed.asked)
 
 
@@ -234,10 +236,6 @@ def _lower_eq(qs: QuerySet, value: str) -> QuerySet:
     return qs.alias(lname=_lname()).filter(lname=value)
 
 
-def _lower_contains(qs: QuerySet, column: str, text: str) -> QuerySet:
-    return qs.alias(**{f"l_{column}": Lower(column)}).filter(**{f"l_{column}__contains": text})
-
-
 class _Search:
     """One search for one user: the visible scope, and the feeds and counters per kind."""
 
@@ -291,27 +289,18 @@ class _Search:
                 hits.append(((3, lname), r.pk, match))
         return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
 
-    def collection_plan(self) -> tuple[list[_Feed], list[QuerySet]]:
-        """Feeds of collection hits, and querysets of matching ids for the count."""
+    def collection_feeds(self) -> list[_Feed]:
         text, f = self.query.text, self.query.filters
         if "alias" in f:
-            return [], []
+            return []
         if text:
-            feeds = [
+            return [
                 *_name_feeds(self.collections, "pk", "name", 0, text),
                 *_name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
                 _description_feed(self.collections, 2, text),
             ]
-            counts = [
-                _lower_contains(self.collections, "name", text).values("pk"),
-                _lower_contains(self.collections, "description", text).values("pk"),
-                _lower_contains(self.collection_tags, "name", text).values("collection_id"),
-            ]
-            return feeds, counts
         if "tag" in f:
-            tags = self.collection_tags
-            feed = _exact_feed(tags, "collection_id", "tag", 0, f["tag"])
-            return [feed], [_lower_eq(tags, f["tag"]).values("collection_id")]
+            return [_exact_feed(self.collection_tags, "collection_id", "tag", 0, f["tag"])]
         # Only type:/registry: filters: list the collections they select, by name.
         match_field = "type" if "type" in f else "registry"
 
@@ -322,37 +311,20 @@ class _Search:
                 for pk, lname in subset.values_list("pk", "lname")[:limit]
             ]
 
-        return [_Feed(rows, (0, 0))], [self.collections.values("pk")]
+        return [_Feed(rows, (0, 0))]
 
-    def version_plan(self) -> tuple[list[_Feed], list[QuerySet]]:
+    def version_feeds(self) -> list[_Feed]:
         text, f = self.query.text, self.query.filters
         if text:
-            feeds = [
+            return [
                 *_name_feeds(self.aliases, "version_id", "alias", 0, text),
                 *_name_feeds(self.version_tags, "version_id", "tag", 1, text),
             ]
-            counts = [
-                _lower_contains(self.aliases, "name", text).values("version_id"),
-                _lower_contains(self.version_tags, "name", text).values("version_id"),
-            ]
-            return feeds, counts
         if "alias" in f:
-            feed = _exact_feed(self.aliases, "version_id", "alias", 0, f["alias"])
-            return [feed], [_lower_eq(self.aliases, f["alias"]).values("version_id")]
+            return [_exact_feed(self.aliases, "version_id", "alias", 0, f["alias"])]
         if "tag" in f:
-            feed = _exact_feed(self.version_tags, "version_id", "tag", 0, f["tag"])
-            return [feed], [_lower_eq(self.version_tags, f["tag"]).values("version_id")]
-        return [], []  # type:/registry: alone would list every version; collections do.
-
-
-def _capped_count(querysets: list[QuerySet]) -> int:
-    """Distinct matching objects, counted up to COUNT_CAP (each part stops there)."""
-    if not querysets:
-        return 0
-    slicing = connection.features.supports_slicing_ordering_in_compound
-    parts = [qs.order_by()[:COUNT_CAP] if slicing else qs.order_by() for qs in querysets]
-    union = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
-    return min(union.count(), COUNT_CAP)
+            return [_exact_feed(self.version_tags, "version_id", "tag", 0, f["tag"])]
+        return []  # type:/registry: alone would list every version; collections do.
 
 
 def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:
@@ -368,31 +340,37 @@ def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, 
 
 
 def search(
-    user, q: str | None, *, per_group: int = 20, page: int | None = None, per_page: int = 20
+    user,
+    q: str | None,
+    *,
+    per_group: int = 20,
+    page: int | None = None,
+    per_page: int = 20,
+    count: bool = True,
 ) -> SearchResults:
     """What the user may see that matches `q`, best first.
 
     Without `page`: the best `per_group` hits of each kind (the results page, the live
-    results). With `page`: that page of the flat list (the API).
+    results). With `page`: that page of the flat list registries, collections, versions
+    (the API). Counts stop at COUNT_CAP per kind, and so does the flat list; `count=False`
+    skips counting (the live results show no count).
     """
     query = parse_query(q)
     results = SearchResults(query)
     if query.error:
         return results
     s = _Search(user, query)
-    registry_hits = s.registry_hits()
-    plans = {COLLECTION: s.collection_plan(), VERSION: s.version_plan()}
-    results.counts[REGISTRY] = len(registry_hits)
-    for kind, (_feeds, counters) in plans.items():
-        results.counts[kind] = _capped_count(counters)
+    ranked = {REGISTRY: s.registry_hits()}
+    feeds = {COLLECTION: s.collection_feeds(), VERSION: s.version_feeds()}
+    for kind, kind_feeds in feeds.items():
+        ranked[kind] = _top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
+    for kind in KINDS:
+        results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)
+        results.capped[kind] = len(ranked[kind]) > COUNT_CAP
     if page is None:
-        window = {kind: (0, min(per_group, results.counts[kind])) for kind in KINDS}
+        window = {kind: (0, per_group) for kind in KINDS}
     else:
         window = _page_window(results.counts, page, per_page)
-    offset, size = window[REGISTRY]
-    picked = {REGISTRY: registry_hits[offset : offset + size]}
-    for kind, (feeds, _counters) in plans.items():
-        offset, size = window[kind]
-        picked[kind] = _top(feeds, offset + size)[offset:] if size else []
+    picked = {kind: ranked[kind][:COUNT_CAP][o : o + n] for kind, (o, n) in window.items()}
     results.hits = hydrate(picked, s.registries)
     return results

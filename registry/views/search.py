@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from registry.search import COUNT_CAP, search
+from registry.search import search
 
 PAGE_PER_GROUP = 50
 LIVE_PER_GROUP = 3
@@ -19,7 +19,7 @@ def search_page(request):
     """Every group's best hits; the page works without JavaScript."""
     q = request.GET.get("q", "")
     results = search(request.user, q, per_group=PAGE_PER_GROUP)
-    return render(request, "registry/search.html", {"q": q, "results": results, "cap": COUNT_CAP})
+    return render(request, "registry/search.html", {"q": q, "results": results})
 
 
 @require_GET
@@ -28,5 +28,5 @@ def search_page(request):
 def live_results(request):
     """The few best hits per group, shown under the search bar while typing."""
     q = request.GET.get("q", "")
-    results = search(request.user, q, per_group=LIVE_PER_GROUP)
+    results = search(request.user, q, per_group=LIVE_PER_GROUP, count=False)
     return render(request, "registry/search.html#live", {"q": q, "results": results})
