@@ -30,7 +30,7 @@ from registry.search_hits import Hit, Match, hydrate
 FILTERS = ("alias", "tag", "type", "registry")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:"
 MIN_LENGTH = 2
-COUNT_CAP = 500
+COUNT_CAP = 200
 REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
 KINDS = (REGISTRY, COLLECTION, VERSION)
 EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
@@ -251,26 +251,31 @@ class _Search:
         collections = Collection.objects.filter(registry_id__in=ids)
         if "type" in f:
             collections = collections.filter(type__iexact=f["type"])
+        self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
         if "tag" in f:
             tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
             collections = collections.filter(Exists(_lower_eq(tagged, f["tag"])))
         self.collections = collections
         self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
 
-        def scope(prefix: str) -> Q:
+        def scope(prefix: str, *, skip: str = "") -> Q:
+            """Visible, type- and filter-matching versions; `skip` a filter the feed
+            applies itself (an alias feed for `alias:x` needs no `EXISTS alias x`)."""
             q = Q(**{f"{prefix}collection__registry_id__in": ids})
             if "type" in f:
                 q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
-            if "alias" in f:
+            if "alias" in f and skip != "alias":
                 held = Alias.objects.filter(version=OuterRef("version_id"))
                 q &= Exists(_lower_eq(held, f["alias"]))
-            if "tag" in f:
+            if "tag" in f and skip != "tag":
                 tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
                 q &= Exists(_lower_eq(tagged, f["tag"]))
             return q
 
         self.aliases = Alias.objects.filter(scope(""))
         self.version_tags = VersionTag.objects.filter(scope("version__"))
+        self.aliases_named = Alias.objects.filter(scope("", skip="alias"))
+        self.version_tags_named = VersionTag.objects.filter(scope("version__", skip="tag"))
 
     def registry_hits(self) -> list[tuple[int, Match]]:
         text, f = self.query.text, self.query.filters
@@ -300,7 +305,8 @@ class _Search:
                 _description_feed(self.collections, 2, text),
             ]
         if "tag" in f:
-            return [_exact_feed(self.collection_tags, "collection_id", "tag", 0, f["tag"])]
+            tags = self.collection_tags_named
+            return [_exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
         # Only type:/registry: filters: list the collections they select, by name.
         match_field = "type" if "type" in f else "registry"
 
@@ -321,9 +327,9 @@ class _Search:
                 *_name_feeds(self.version_tags, "version_id", "tag", 1, text),
             ]
         if "alias" in f:
-            return [_exact_feed(self.aliases, "version_id", "alias", 0, f["alias"])]
+            return [_exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
         if "tag" in f:
-            return [_exact_feed(self.version_tags, "version_id", "tag", 0, f["tag"])]
+            return [_exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
         return []  # type:/registry: alone would list every version; collections do.
 
 
