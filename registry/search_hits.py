@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db.models import Max, Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias
 from registry.selectors import CUSTOM, PROTECTED, Chip, chips_for
@@ -93,17 +93,13 @@ def hydrate(picked: dict[str, list[tuple[int, Match]]], registries: dict) -> dic
 
     version_ids = [pk for pk, _m in picked.get("version", [])]
     if version_ids:
-        versions = LinkedVersion.objects.select_related("collection").prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.order_by("name"))
+        newest = LinkedVersion.objects.filter(collection=OuterRef("collection")).order_by("-index")
+        versions = (
+            LinkedVersion.objects.select_related("collection")
+            .annotate(latest_index=Subquery(newest.values("index")[:1]))
+            .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
         by_id = versions.in_bulk(version_ids)
-        collection_ids = {v.collection_id for v in by_id.values()}
-        latest = dict(
-            LinkedVersion.objects.filter(collection_id__in=collection_ids)
-            .values("collection_id")
-            .annotate(m=Max("index"))
-            .values_list("collection_id", "m")
-        )
         protected: dict[int, set[str]] = {}
         registry_ids = {v.collection.registry_id for v in by_id.values()}
         for rid, name in ProtectedAlias.objects.filter(registry_id__in=registry_ids).values_list(
@@ -129,7 +125,7 @@ def hydrate(picked: dict[str, list[tuple[int, Match]]], registries: dict) -> dic
                     collection=c.name,
                     version=v.index,
                     type=c.type,
-                    chips=chips_for(v, latest=latest.get(c.pk), protected=names),
+                    chips=chips_for(v, latest=v.latest_index, protected=names),
                     matched_chip=matched_chip,
                 )
             )
