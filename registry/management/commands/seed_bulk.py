@@ -106,6 +106,13 @@ class Command(BaseCommand):
         self._reset_sequences()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Rows COPYed in wait in the GIN indexes' pending lists, which the planner
+                # prices as a scan of them all; merge them (autovacuum would, later).
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                    "WHERE a.amname = 'gin' AND c.relname LIKE 'registry\\_%'"
+                )
                 cursor.execute("ANALYZE")
         self.stdout.write(
             f"Inserted {n_collections * VERSIONS_PER_COLLECTION} linked versions, "
