@@ -16,15 +16,28 @@ with the number of hits.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Collate, Lower
+from django.db.models import Exists, OuterRef, Q
 
 from registry import permissions
 from registry.models import Alias, Collection, CollectionTag, VersionTag
+from registry.search_feeds import (
+    EXACT,
+    FILTER,
+    PREFIX,
+    SUBSTRING,
+    TIER,
+    Feed,
+    Row,
+    description_feed,
+    exact_feed,
+    excerpt,
+    lower_eq,
+    lower_name,
+    name_feeds,
+    top,
+)
 from registry.search_hits import Hit, Match, hydrate
 
 FILTERS = ("alias", "tag", "type", "registry")
@@ -33,8 +46,6 @@ MIN_LENGTH = 2
 COUNT_CAP = 200
 REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
 KINDS = (REGISTRY, COLLECTION, VERSION)
-EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
-_TIER = {EXACT: 0, PREFIX: 1, SUBSTRING: 2}
 
 HINT_EMPTY = (
     "Type at least 2 characters to search registries, collections, tags and aliases. "
@@ -112,130 +123,6 @@ class SearchResults:
         return [hit for kind in KINDS for hit in self.hits[kind]]
 
 
-# A feed is one ordered stream of candidate rows: (key, object id, Match). Rows of a feed
-# come in key order, so the best `limit` rows of the merge are known once every feed has
-# either run dry or reached a key beyond the current limit-th best.
-Row = tuple[tuple, int, Match]
-
-
-@dataclass
-class _Feed:
-    fetch: Callable[[int], list[Row]]
-    floor: tuple  # no row of this feed has a smaller key
-    rows: list[Row] = field(default_factory=list)
-    asked: int = 0
-
-    @property
-    def saturated(self) -> bool:
-        return self.asked > 0 and len(self.rows) >= self.asked
-
-
-def _top(feeds: list[_Feed], limit: int) -> list[tuple[int, Match]]:
-    """The best `limit` distinct objects over all feeds, fetching as little as possible."""
-    if limit <= 0:
-        return []
-    while True:
-        best: dict[int, tuple[tuple, Match]] = {}
-        for feed in feeds:
-            for key, obj, match in feed.rows:
-                if obj not in best or key < best[obj][0]:
-                    best[obj] = (key, match)
-        ranked = sorted(best.items(), key=lambda item: item[1][0])
-        kth = ranked[limit - 1][1][0] if len(ranked) >= limit else None
-        pending = []
-        for feed in feeds:
-            if not feed.asked:
-                if kth is None or feed.floor < kth:
-                    pending.append(feed)
-            elif feed.saturated:
-                if kth is None or feed.rows[-1][0] < kth:
-                    pending.append(feed)
-        if not pending:
-            return [(obj, match) for obj, (_key, match) in ranked[:limit]]
-        # Best-first: fetch the feeds that can hold the best rows before the others.
-        floor = min(feed.floor for feed in pending)
-        for feed in pending:
-            if feed.floor == floor or feed.asked:
-                feed.asked = feed.asked * 4 or limit
-                feed.rows = feed.fetch(feed.asked)
-
-
-def _lname():
-    # `COLLATE "C"` makes the b-tree usable for prefix ranges and orders bytewise.
-    lower = Lower("name")
-    return Collate(lower, "C") if connection.vendor == "postgresql" else lower
-
-
-def _upper_bound(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _prefix_q(term: str) -> Q:
-    return Q(lname__gte=term, lname__lt=_upper_bound(term))
-
-
-def _name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[_Feed]:
-    """Exact+prefix (one ordered range scan) and substring feeds on `lower(name)`."""
-    qs = qs.annotate(lname=_lname())
-
-    def rows(subset: QuerySet, limit: int) -> list[Row]:
-        out = []
-        for pk, obj_id, name, lname in subset.order_by("lname", "pk").values_list(
-            "pk", obj, "name", "lname"
-        )[:limit]:
-            kind = EXACT if lname == term else PREFIX if lname.startswith(term) else SUBSTRING
-            out.append(((_TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)))
-        return out
-
-    prefix = qs.filter(_prefix_q(term))
-    substring = qs.alias(lower=Lower("name")).filter(lower__contains=term).exclude(_prefix_q(term))
-    return [
-        _Feed(lambda n: rows(prefix, n), (0, prio)),
-        _Feed(lambda n: rows(substring, n), (2, prio)),
-    ]
-
-
-def _exact_feed(qs: QuerySet, obj: str, fieldname: str, prio: int, value: str) -> _Feed:
-    """Rows whose name equals a filter value (`alias:production` alone)."""
-
-    def rows(limit: int) -> list[Row]:
-        subset = qs.alias(lname=_lname()).filter(lname=value).order_by("lname", "pk")
-        return [
-            ((0, prio, "", pk), obj_id, Match(fieldname, name, FILTER))
-            for pk, obj_id, name in subset.values_list("pk", obj, "name")[:limit]
-        ]
-
-    return _Feed(rows, (0, prio))
-
-
-def _description_feed(qs: QuerySet, prio: int, term: str) -> _Feed:
-    def rows(limit: int) -> list[Row]:
-        subset = (
-            qs.alias(ldesc=Lower("description"))
-            .annotate(lname=_lname())
-            .filter(ldesc__contains=term)
-            .order_by("lname", "pk")
-        )
-        out = []
-        for pk, lname, desc in subset.values_list("pk", "lname", "description")[:limit]:
-            match = Match("description", _excerpt(desc, term), SUBSTRING)
-            out.append(((3, prio, lname, pk), pk, match))
-        return out
-
-    return _Feed(rows, (3, prio))
-
-
-def _excerpt(text: str, term: str, width: int = 60) -> str:
-    at = text.lower().find(term)
-    start = max(0, at - width // 2)
-    snippet = text[start : start + width + len(term)]
-    return ("…" if start else "") + snippet + ("…" if start + width + len(term) < len(text) else "")
-
-
-def _lower_eq(qs: QuerySet, value: str) -> QuerySet:
-    return qs.alias(lname=_lname()).filter(lname=value)
-
-
 class _Search:
     """One search for one user: the visible scope, and the feeds and counters per kind."""
 
@@ -254,7 +141,7 @@ class _Search:
         self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
         if "tag" in f:
             tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
-            collections = collections.filter(Exists(_lower_eq(tagged, f["tag"])))
+            collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
         self.collections = collections
         self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
 
@@ -266,10 +153,10 @@ class _Search:
                 q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
             if "alias" in f and skip != "alias":
                 held = Alias.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(_lower_eq(held, f["alias"]))
+                q &= Exists(lower_eq(held, f["alias"]))
             if "tag" in f and skip != "tag":
                 tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(_lower_eq(tagged, f["tag"]))
+                q &= Exists(lower_eq(tagged, f["tag"]))
             return q
 
         self.aliases = Alias.objects.filter(scope(""))
@@ -288,48 +175,48 @@ class _Search:
                 hits.append(((0, lname), r.pk, Match("registry", r.name, FILTER)))
             elif text in lname:
                 kind = EXACT if lname == text else PREFIX if lname.startswith(text) else SUBSTRING
-                hits.append(((_TIER[kind], lname), r.pk, Match("name", r.name, kind)))
+                hits.append(((TIER[kind], lname), r.pk, Match("name", r.name, kind)))
             elif text in r.description.lower():
-                match = Match("description", _excerpt(r.description, text), SUBSTRING)
+                match = Match("description", excerpt(r.description, text), SUBSTRING)
                 hits.append(((3, lname), r.pk, match))
         return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
 
-    def collection_feeds(self) -> list[_Feed]:
+    def collection_feeds(self) -> list[Feed]:
         text, f = self.query.text, self.query.filters
         if "alias" in f:
             return []
         if text:
             return [
-                *_name_feeds(self.collections, "pk", "name", 0, text),
-                *_name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
-                _description_feed(self.collections, 2, text),
+                *name_feeds(self.collections, "pk", "name", 0, text),
+                *name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
+                description_feed(self.collections, 2, text),
             ]
         if "tag" in f:
             tags = self.collection_tags_named
-            return [_exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
+            return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
         # Only type:/registry: filters: list the collections they select, by name.
         match_field = "type" if "type" in f else "registry"
 
         def rows(limit: int) -> list[Row]:
-            subset = self.collections.annotate(lname=_lname()).order_by("lname", "pk")
+            subset = self.collections.annotate(lname=lower_name()).order_by("lname", "pk")
             return [
                 ((0, 0, lname, pk), pk, Match(match_field, f[match_field], FILTER))
                 for pk, lname in subset.values_list("pk", "lname")[:limit]
             ]
 
-        return [_Feed(rows, (0, 0))]
+        return [Feed(rows, (0, 0))]
 
-    def version_feeds(self) -> list[_Feed]:
+    def version_feeds(self) -> list[Feed]:
         text, f = self.query.text, self.query.filters
         if text:
             return [
-                *_name_feeds(self.aliases, "version_id", "alias", 0, text),
-                *_name_feeds(self.version_tags, "version_id", "tag", 1, text),
+                *name_feeds(self.aliases, "version_id", "alias", 0, text),
+                *name_feeds(self.version_tags, "version_id", "tag", 1, text),
             ]
         if "alias" in f:
-            return [_exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
+            return [exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
         if "tag" in f:
-            return [_exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
+            return [exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
         return []  # type:/registry: alone would list every version; collections do.
 
 
@@ -369,7 +256,7 @@ def search(
     ranked = {REGISTRY: s.registry_hits()}
     feeds = {COLLECTION: s.collection_feeds(), VERSION: s.version_feeds()}
     for kind, kind_feeds in feeds.items():
-        ranked[kind] = _top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
+        ranked[kind] = top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
     for kind in KINDS:
         results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)
         results.capped[kind] = len(ranked[kind]) > COUNT_CAP
