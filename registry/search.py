@@ -29,12 +29,11 @@ from registry.search_feeds import (
     SUBSTRING,
     TIER,
     Feed,
-    Row,
     description_feed,
     exact_feed,
     excerpt,
+    listing_feed,
     lower_eq,
-    lower_name,
     name_feeds,
     top,
 )
@@ -195,16 +194,8 @@ class _Search:
             tags = self.collection_tags_named
             return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
         # Only type:/registry: filters: list the collections they select, by name.
-        match_field = "type" if "type" in f else "registry"
-
-        def rows(limit: int) -> list[Row]:
-            subset = self.collections.annotate(lname=lower_name()).order_by("lname", "pk")
-            return [
-                ((0, 0, lname, pk), pk, Match(match_field, f[match_field], FILTER))
-                for pk, lname in subset.values_list("pk", "lname")[:limit]
-            ]
-
-        return [Feed(rows, (0, 0))]
+        field_name = "type" if "type" in f else "registry"
+        return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
 
     def version_feeds(self) -> list[Feed]:
         text, f = self.query.text, self.query.filters

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Collate, Lower
 
 from registry.search_hits import Match
@@ -28,7 +28,12 @@ Row = tuple[tuple, int, Match]
 
 @dataclass
 class Feed:
-    fetch: Callable[[int], list[Row]]
+    """`source` is ordered by rank; its rows are `columns` (pk, object id, text, lname),
+    which `convert` turns into a Row."""
+
+    source: QuerySet
+    columns: tuple[str, str, str, str]
+    convert: Callable[[tuple], Row]
     floor: tuple  # no row of this feed has a smaller key
     rows: list[Row] = field(default_factory=list)
     asked: int = 0
@@ -36,6 +41,28 @@ class Feed:
     @property
     def saturated(self) -> bool:
         return self.asked > 0 and len(self.rows) >= self.asked
+
+
+def _fetch(feeds: list[Feed]) -> None:
+    """Read each feed's first `asked` rows: one UNION ALL query where the database can
+    limit the parts of a compound statement (PostgreSQL), one query per feed otherwise."""
+    if len(feeds) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        for feed in feeds:
+            feed.rows = [
+                feed.convert(v) for v in feed.source.values_list(*feed.columns)[: feed.asked]
+            ]
+        return
+    parts = [
+        feed.source.annotate(feed_no=Value(i)).values_list("feed_no", *feed.columns)[: feed.asked]
+        for i, feed in enumerate(feeds)
+    ]
+    for feed in feeds:
+        feed.rows = []
+    for values in parts[0].union(*parts[1:], all=True):
+        feed = feeds[values[0]]
+        feed.rows.append(feed.convert(values[1:]))
+    for feed in feeds:  # a UNION ALL keeps no order across parts; ranks restore it
+        feed.rows.sort(key=lambda row: row[0])
 
 
 def top(feeds: list[Feed], limit: int) -> list[tuple[int, Match]]:
@@ -60,12 +87,12 @@ def top(feeds: list[Feed], limit: int) -> list[tuple[int, Match]]:
                     pending.append(feed)
         if not pending:
             return [(obj, match) for obj, (_key, match) in ranked[:limit]]
-        # Best-first: fetch the feeds that can hold the best rows before the others.
-        floor = min(feed.floor for feed in pending)
-        for feed in pending:
-            if feed.floor == floor or feed.asked:
-                feed.asked = feed.asked * 4 or limit
-                feed.rows = feed.fetch(feed.asked)
+        # Best-first: exact and prefix feeds before substring feeds, each tier in one query.
+        tier = min(feed.floor[0] for feed in pending)
+        batch = [f for f in pending if f.asked or f.floor[0] == tier]
+        for feed in batch:
+            feed.asked = feed.asked * 4 or limit
+        _fetch(batch)
 
 
 def lower_name():
@@ -84,53 +111,56 @@ def _prefix_q(term: str) -> Q:
 
 def name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[Feed]:
     """Exact+prefix (one ordered range scan) and substring feeds on `lower(name)`."""
-    qs = qs.annotate(lname=lower_name())
+    qs = qs.annotate(lname=lower_name()).order_by("lname", "pk")
 
-    def rows(subset: QuerySet, limit: int) -> list[Row]:
-        out = []
-        for pk, obj_id, name, lname in subset.order_by("lname", "pk").values_list(
-            "pk", obj, "name", "lname"
-        )[:limit]:
-            kind = EXACT if lname == term else PREFIX if lname.startswith(term) else SUBSTRING
-            out.append(((TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)))
-        return out
+    def convert(values: tuple) -> Row:
+        pk, obj_id, name, lname = values
+        kind = EXACT if lname == term else PREFIX if lname.startswith(term) else SUBSTRING
+        return (TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)
 
+    columns = ("pk", obj, "name", "lname")
     prefix = qs.filter(_prefix_q(term))
     substring = qs.alias(lower=Lower("name")).filter(lower__contains=term).exclude(_prefix_q(term))
     return [
-        Feed(lambda n: rows(prefix, n), (0, prio)),
-        Feed(lambda n: rows(substring, n), (2, prio)),
+        Feed(prefix, columns, convert, (0, prio)),
+        Feed(substring, columns, convert, (2, prio)),
     ]
 
 
 def exact_feed(qs: QuerySet, obj: str, fieldname: str, prio: int, value: str) -> Feed:
     """Rows whose name equals a filter value (`alias:production` alone)."""
 
-    def rows(limit: int) -> list[Row]:
-        subset = qs.alias(lname=lower_name()).filter(lname=value).order_by("lname", "pk")
-        return [
-            ((0, prio, "", pk), obj_id, Match(fieldname, name, FILTER))
-            for pk, obj_id, name in subset.values_list("pk", obj, "name")[:limit]
-        ]
+    def convert(values: tuple) -> Row:
+        pk, obj_id, name, _lname = values
+        return (0, prio, "", pk), obj_id, Match(fieldname, name, FILTER)
 
-    return Feed(rows, (0, prio))
+    source = qs.annotate(lname=lower_name()).filter(lname=value).order_by("lname", "pk")
+    return Feed(source, ("pk", obj, "name", "lname"), convert, (0, prio))
 
 
 def description_feed(qs: QuerySet, prio: int, term: str) -> Feed:
-    def rows(limit: int) -> list[Row]:
-        subset = (
-            qs.alias(ldesc=Lower("description"))
-            .annotate(lname=lower_name())
-            .filter(ldesc__contains=term)
-            .order_by("lname", "pk")
-        )
-        out = []
-        for pk, lname, desc in subset.values_list("pk", "lname", "description")[:limit]:
-            match = Match("description", excerpt(desc, term), SUBSTRING)
-            out.append(((3, prio, lname, pk), pk, match))
-        return out
+    def convert(values: tuple) -> Row:
+        pk, _obj, desc, lname = values
+        return (3, prio, lname, pk), pk, Match("description", excerpt(desc, term), SUBSTRING)
 
-    return Feed(rows, (3, prio))
+    source = (
+        qs.alias(ldesc=Lower("description"))
+        .annotate(lname=lower_name())
+        .filter(ldesc__contains=term)
+        .order_by("lname", "pk")
+    )
+    return Feed(source, ("pk", "pk", "description", "lname"), convert, (3, prio))
+
+
+def listing_feed(qs: QuerySet, match: Match) -> Feed:
+    """Every row of `qs` by name, all with the same Match (`type:model` alone)."""
+
+    def convert(values: tuple) -> Row:
+        pk, _obj, _name, lname = values
+        return (0, 0, lname, pk), pk, match
+
+    source = qs.annotate(lname=lower_name()).order_by("lname", "pk")
+    return Feed(source, ("pk", "pk", "name", "lname"), convert, (0, 0))
 
 
 def excerpt(text: str, term: str, width: int = 60) -> str:
