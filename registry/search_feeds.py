@@ -58,7 +58,7 @@ def _fetch(feeds: list[Feed]) -> None:
     ]
     for feed in feeds:
         feed.rows = []
-    for values in parts[0].union(*parts[1:], all=True):
+    for values in parts[0].union(*parts[1:], all=True).order_by():
         feed = feeds[values[0]]
         feed.rows.append(feed.convert(values[1:]))
     for feed in feeds:  # a UNION ALL keeps no order across parts; ranks restore it
