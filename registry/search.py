@@ -2,7 +2,8 @@
 
 A query is free text plus optional filters (`alias:production tag:best type:model
 registry:Model`). Hits come in three groups (registries, collections, versions), best
-first: exact match, then prefix, then substring, names before tags before descriptions.
+first: exact match, then prefix (both by name), then substring (oldest first); names
+before tags before descriptions.
 
 Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
 prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and

@@ -110,17 +110,26 @@ def _prefix_q(term: str) -> Q:
 
 
 def name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[Feed]:
-    """Exact+prefix (one ordered range scan) and substring feeds on `lower(name)`."""
-    qs = qs.annotate(lname=lower_name()).order_by("lname", "pk")
+    """Exact+prefix matches by name (one range scan of the b-tree, in order), then
+    substring matches oldest first (trigram index; id order keeps the scan short however
+    the matching names sort)."""
+    qs = qs.annotate(lname=lower_name())
 
     def convert(values: tuple) -> Row:
         pk, obj_id, name, lname = values
-        kind = EXACT if lname == term else PREFIX if lname.startswith(term) else SUBSTRING
-        return (TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)
+        if lname.startswith(term):
+            kind = EXACT if lname == term else PREFIX
+            return (TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)
+        return (TIER[SUBSTRING], prio, "", pk), obj_id, Match(fieldname, name, SUBSTRING)
 
     columns = ("pk", obj, "name", "lname")
-    prefix = qs.filter(_prefix_q(term))
-    substring = qs.alias(lower=Lower("name")).filter(lower__contains=term).exclude(_prefix_q(term))
+    prefix = qs.filter(_prefix_q(term)).order_by("lname", "pk")
+    substring = (
+        qs.alias(lower=Lower("name"))
+        .filter(lower__contains=term)
+        .exclude(_prefix_q(term))
+        .order_by("pk")
+    )
     return [
         Feed(prefix, columns, convert, (0, prio)),
         Feed(substring, columns, convert, (2, prio)),
@@ -139,15 +148,17 @@ def exact_feed(qs: QuerySet, obj: str, fieldname: str, prio: int, value: str) ->
 
 
 def description_feed(qs: QuerySet, prio: int, term: str) -> Feed:
+    """Substring matches in descriptions, oldest first."""
+
     def convert(values: tuple) -> Row:
-        pk, _obj, desc, lname = values
-        return (3, prio, lname, pk), pk, Match("description", excerpt(desc, term), SUBSTRING)
+        pk, _obj, desc, _lname = values
+        return (3, prio, "", pk), pk, Match("description", excerpt(desc, term), SUBSTRING)
 
     source = (
         qs.alias(ldesc=Lower("description"))
         .annotate(lname=lower_name())
         .filter(ldesc__contains=term)
-        .order_by("lname", "pk")
+        .order_by("pk")
     )
     return Feed(source, ("pk", "pk", "description", "lname"), convert, (3, prio))
 
