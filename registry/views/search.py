@@ -1,17 +1,32 @@
-"""Search views (to be built by the search issue)."""
+"""Global search: the full results page (`/search/?q=`) and the live results under the bar."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from registry.search import search
+
+PAGE_PER_GROUP = 50
+LIVE_PER_GROUP = 3
 
 
+@require_GET
 @login_required
 def search_page(request):
-    return render(request, "base.html", {})
+    """Every group's best hits; the page works without JavaScript."""
+    q = request.GET.get("q", "")
+    results = search(request.user, q, per_group=PAGE_PER_GROUP)
+    return render(request, "registry/search.html", {"q": q, "results": results})
 
 
+@require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def live_results(request):
-    return HttpResponse("")
+    """The few best hits per group, shown under the search bar while typing."""
+    q = request.GET.get("q", "")
+    results = search(request.user, q, per_group=LIVE_PER_GROUP, count=False)
+    return render(request, "registry/search.html#live", {"q": q, "results": results})

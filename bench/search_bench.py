@@ -1,0 +1,188 @@
+"""Search latency at two scales, as p50/p95 and as a ratio to resolving one alias.
+
+Usage (each database filled with `manage.py seed_bulk --versions N` first):
+
+    bench/search_bench.py --db postgres://postgres@127.0.0.1:5432/bench_10k \
+                          --db postgres://postgres@127.0.0.1:5432/bench_1m
+
+Each --db is measured in its own process (Django binds one database per process). The
+searches run through the selector `registry.search.search` as a signed-in non-admin user
+(so the visibility filter applies; one bench registry is restricted), 20 queries in five
+kinds, each repeated --repeat times after a warm-up. The baseline is
+`selectors.resolve_version` on aliases of the same data. Prints one table per database
+and, with two or more, the growth from the first to the last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_KINDS = {
+    "alias exact": ["production", "staging", "champion", "{unique_alias}", "alias:production"],
+    "alias prefix": ["prod", "stag", "cham", "{unique_prefix}"],
+    "tag": ["tag:best", "tag:fp16", "quantized", "{ticket}"],
+    "collection substring": ["vision", "bert", "net-", "caption", "registry:bench-nlp resnet"],
+    "no hit": ["zzqxv", "nothing-here-xyz"],
+}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(repeat: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry_site.settings")
+    # DEBUG off: its query log would add to every timing. The key only has to exist.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 32)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import selectors
+    from registry.models import Alias, LinkedVersion, VersionTag
+    from registry.search import search
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-user")
+    visible = selectors.visible_registries(user)
+    aliases = list(
+        Alias.objects.filter(collection__registry__in=visible, name__startswith="exp-")
+        .select_related("collection")
+        .order_by("id")[:: max(1, Alias.objects.count() // 400)][:50]
+    )
+    if not aliases:
+        raise SystemExit("No data: run `manage.py seed_bulk --versions N` on this database.")
+    ticket = VersionTag.objects.filter(name__startswith="ticket-").order_by("id").first().name
+    fill = {
+        "unique_alias": aliases[0].name,
+        "unique_prefix": aliases[0].name[:7],
+        "ticket": ticket,
+    }
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        fn()
+        return (time.perf_counter() - start) * 1000
+
+    # Baseline: resolving one alias (the cheapest useful read). Each search sample is
+    # paired with a resolve sample taken right after it, so both see the same load from
+    # whatever else runs on the machine.
+    for a in aliases[:5]:
+        selectors.resolve_version(a.collection, a.name)
+    resolve_all = []
+    kinds, queries = {}, {}
+    turn = 0
+    for kind, templates in QUERY_KINDS.items():
+        samples, resolves = [], []
+        for template in templates:
+            q = template.format(**fill)
+            for _ in range(3):
+                search(user, q)
+            with_q, res_q = [], []
+            for _ in range(repeat):
+                a = aliases[turn % len(aliases)]
+                turn += 1
+                with_q.append(timed(lambda q=q: search(user, q)))
+                res_q.append(timed(lambda a=a: selectors.resolve_version(a.collection, a.name)))
+            with CaptureQueriesContext(connection) as captured:
+                results = search(user, q)
+            queries[q] = {
+                "kind": kind,
+                "p50": statistics.median(with_q),
+                "p95": percentile(with_q, 95),
+                "resolve_p50": statistics.median(res_q),
+                "hits": results.count,
+                "exact": results.count_is_exact,
+                "sql": len(captured.captured_queries),
+            }
+            samples += with_q
+            resolves += res_q
+        kinds[kind] = {
+            "p50": statistics.median(samples),
+            "p95": percentile(samples, 95),
+            "resolve_p50": statistics.median(resolves),
+        }
+        resolve_all += resolves
+    resolve_p50 = statistics.median(resolve_all)
+    resolve = resolve_all
+    return {
+        "versions": LinkedVersion.objects.count(),
+        "aliases": Alias.objects.count(),
+        "resolve_p50": resolve_p50,
+        "resolve_p95": percentile(resolve, 95),
+        "kinds": kinds,
+        "queries": queries,
+    }
+
+
+def report(result: dict) -> None:
+    base = result["resolve_p50"]
+    print(
+        f"\n== {result['versions']:,} linked versions, {result['aliases']:,} aliases "
+        f"(resolve_version p50 {base:.2f} ms, p95 {result['resolve_p95']:.2f} ms) =="
+    )
+    print(f"{'query':32} {'kind':22} {'p50 ms':>8} {'p95 ms':>8} {'p95/resolve':>12} hits  SQL")
+    for q, r in result["queries"].items():
+        hits = f"{r['hits']}{'' if r['exact'] else '+'}"
+        print(
+            f"{q:32} {r['kind']:22} {r['p50']:8.2f} {r['p95']:8.2f} "
+            f"{r['p95'] / r['resolve_p50']:11.1f}x {hits:>5} {r['sql']:>4}"
+        )
+    print(f"{'per kind':55} {'p50 ms':>8} {'p95 ms':>8} {'p95/resolve':>12}")
+    for kind, r in result["kinds"].items():
+        print(f"{kind:55} {r['p50']:8.2f} {r['p95']:8.2f} {r['p95'] / r['resolve_p50']:11.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", help="database URL (repeat for each scale)")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.repeat)))
+        return
+    results = []
+    for url in args.db or [os.environ.get("DATABASE_URL", "")]:
+        env = {**os.environ, "DATABASE_URL": url}
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+        report(results[-1])
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        print(f"\n== growth {small['versions']:,} -> {large['versions']:,} versions ==")
+        print(
+            f"{'kind':22} {'p95 small':>10} {'p95 large':>10} {'large/small':>12}",
+            f"{'p95/resolve small->large':>26} {'normalised growth':>18}",
+        )
+        for kind in QUERY_KINDS:
+            a, b = small["kinds"][kind]["p95"], large["kinds"][kind]["p95"]
+            rel_a = a / small["kinds"][kind]["resolve_p50"]
+            rel_b = b / large["kinds"][kind]["resolve_p50"]
+            print(
+                f"{kind:22} {a:10.2f} {b:10.2f} {b / a:11.2f}x",
+                f"{rel_a:15.1f}x -> {rel_b:5.1f}x {rel_b / rel_a:17.2f}x",
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Generate a large synthetic catalogue for search benchmarks: `seed_bulk --versions N`.
+
+Per N linked versions: N/10 collections (one source artifact each, 10 versions), N/5
+aliases (custom, and `production` protected in every registry), N/5 version tags and N/10
+collection tags, spread over the core registries plus three bench registries, one of them
+restricted. Names mix a small vocabulary (so common words match many rows, as in real
+use) with unique parts (so exact look-ups find one). Rows go in with COPY on PostgreSQL
+and executemany on SQLite, in big batches with explicit ids: nothing goes through the ORM
+one row at a time. Deterministic for a given --seed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Iterator
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from registry.models import (
+    Alias,
+    Artifact,
+    ArtifactVersion,
+    Collection,
+    CollectionTag,
+    LinkedVersion,
+    Project,
+    ProtectedAlias,
+    Registry,
+    Team,
+    VersionTag,
+)
+
+VERSIONS_PER_COLLECTION = 10
+BATCH = 100_000
+NOUNS = (
+    "resnet bert gpt vit yolo unet clip whisper llama t5 mobilenet efficientnet detr sam "
+    "wav2vec deberta roberta electra xlnet mistral gemma phi falcon bloom opt stablelm "
+    "convnext swin dino mae"
+).split()
+ADJECTIVES = (
+    "vision speech tiny small base large xl distilled quantized finetuned multilingual "
+    "medical legal retail fraud churn ranking search caption"
+).split()
+DATASETS = "imagenet coco squad wikitext librispeech openwebtext cifar mnist".split()
+COMMON_ALIASES = ["production", "staging", "candidate", "champion", "best", "baseline"]
+TAGS = (
+    "best baseline nlp cv audio fp16 int8 quantized eval-passed reviewed gpu cpu edge "
+    "experimental deprecated long-context multimodal distilled pruned onnx"
+).split()
+BENCH_REGISTRIES = [
+    ("Bench-Vision", Registry.ORGANIZATION),
+    ("Bench-NLP", Registry.ORGANIZATION),
+    ("Bench-Secret", Registry.RESTRICTED),
+]
+
+
+class Command(BaseCommand):
+    help = "Bulk-insert a synthetic catalogue of N linked versions (for search benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--versions", type=int, required=True, help="linked versions")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, versions: int, seed: int, **options):
+        if versions < VERSIONS_PER_COLLECTION:
+            raise CommandError(f"--versions must be at least {VERSIONS_PER_COLLECTION}.")
+        started = time.monotonic()
+        rng = random.Random(seed)
+        registries = self._registries()
+        now = timezone.now()
+        if connection.vendor != "postgresql":
+            now = now.replace(tzinfo=None).isoformat(" ")  # how Django stores it in SQLite
+        n_collections = versions // VERSIONS_PER_COLLECTION
+        ids = {m: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for m in _MODELS}
+        team, _ = Team.objects.get_or_create(name="bench")
+        project, _ = Project.objects.get_or_create(team=team, name="bench")
+        run = f"{ids[Collection]}"  # keeps names unique when the command runs twice
+
+        collections = []  # (id, registry_id, type)
+        coll_rows, art_rows, ctag_rows = [], [], []
+        for i in range(n_collections):
+            cid, aid = ids[Collection] + i, ids[Artifact] + i
+            registry = registries[i % len(registries)]
+            type_ = "dataset" if registry.name == "Dataset" else "model"
+            noun, adj = rng.choice(NOUNS), rng.choice(ADJECTIVES)
+            name = f"{noun}-{adj}-{run}-{i}"
+            desc = f"{adj.title()} {noun} trained on {rng.choice(DATASETS)}"
+            coll_rows.append(
+                (cid, registry.pk, name, type_, desc, VERSIONS_PER_COLLECTION, now, now)
+            )
+            art_rows.append((aid, project.pk, name, type_, VERSIONS_PER_COLLECTION, now))
+            ctag_rows.append((ids[CollectionTag] + i, cid, rng.choice(TAGS)))
+            collections.append((cid, aid))
+        self._insert(Collection, coll_rows)
+        self._insert(Artifact, art_rows)
+        self._insert(CollectionTag, ctag_rows)
+        self._insert(ArtifactVersion, self._sources(collections, ids, now))
+        self._insert(LinkedVersion, self._linked(collections, ids, now))
+        self._insert(Alias, self._aliases(collections, ids, rng, now))
+        self._insert(VersionTag, self._version_tags(collections, ids, rng))
+        self._reset_sequences()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Rows COPYed in wait in the GIN indexes' pending lists, which the planner
+                # prices as a scan of them all; merge them (autovacuum would, later).
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                    "WHERE a.amname = 'gin' AND c.relname LIKE 'registry\\_%'"
+                )
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            f"Inserted {n_collections * VERSIONS_PER_COLLECTION} linked versions, "
+            f"{n_collections} collections, {2 * n_collections} aliases, "
+            f"{2 * n_collections} version tags, {n_collections} collection tags "
+            f"in {time.monotonic() - started:.1f} s."
+        )
+
+    def _registries(self) -> list[Registry]:
+        for name, visibility in BENCH_REGISTRIES:
+            Registry.objects.get_or_create(
+                name=name,
+                defaults={"visibility": visibility, "accepted_types": ["model", "dataset"]},
+            )
+        registries = list(Registry.objects.order_by("id"))
+        for registry in registries:
+            ProtectedAlias.objects.get_or_create(registry=registry, name="production")
+        return registries
+
+    def _sources(self, collections, ids, now) -> Iterator[tuple]:
+        n = ids[ArtifactVersion]
+        for c, (_cid, aid) in enumerate(collections):
+            for index in range(VERSIONS_PER_COLLECTION):
+                k = c * VERSIONS_PER_COLLECTION + index
+                yield (n + k, aid, index, f"{k:064x}", "", "{}", 1, 1, now)
+
+    def _linked(self, collections, ids, now) -> Iterator[tuple]:
+        n, src = ids[LinkedVersion], ids[ArtifactVersion]
+        for c, (cid, _aid) in enumerate(collections):
+            for index in range(VERSIONS_PER_COLLECTION):
+                k = c * VERSIONS_PER_COLLECTION + index
+                yield (n + k, cid, index, src + k, "", now)
+
+    def _aliases(self, collections, ids, rng, now) -> Iterator[tuple]:
+        """Two per collection: a common name (production, staging…) and a unique one."""
+        n, first_version = ids[Alias], ids[LinkedVersion]
+        for c, (cid, _aid) in enumerate(collections):
+            base = first_version + c * VERSIONS_PER_COLLECTION
+            common = rng.choice(COMMON_ALIASES)
+            unique = f"exp-{rng.getrandbits(32):08x}"
+            yield (n + 2 * c, cid, base + rng.randrange(VERSIONS_PER_COLLECTION), common, now)
+            yield (n + 2 * c + 1, cid, base + rng.randrange(VERSIONS_PER_COLLECTION), unique, now)
+
+    def _version_tags(self, collections, ids, rng) -> Iterator[tuple]:
+        """Two per collection on different versions: a common tag and a ticket number."""
+        n, first_version = ids[VersionTag], ids[LinkedVersion]
+        for c in range(len(collections)):
+            base = first_version + c * VERSIONS_PER_COLLECTION
+            a, b = rng.sample(range(VERSIONS_PER_COLLECTION), 2)
+            yield (n + 2 * c, base + a, rng.choice(TAGS))
+            yield (n + 2 * c + 1, base + b, f"ticket-{rng.randrange(10**6):06d}")
+
+    def _insert(self, model, rows: Iterable[tuple]) -> None:
+        columns = _COLUMNS[model]
+        table = model._meta.db_table
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                self._write(table, columns, batch)
+                batch = []
+        if batch:
+            self._write(table, columns, batch)
+
+    @staticmethod
+    def _write(table: str, columns: list[str], rows: list[tuple]) -> None:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
+
+    @staticmethod
+    def _reset_sequences() -> None:
+        statements = connection.ops.sequence_reset_sql(no_style(), _MODELS)
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+_COLUMNS = {
+    Collection: [
+        "id",
+        "registry_id",
+        "name",
+        "type",
+        "description",
+        "next_index",
+        "created_at",
+        "updated_at",
+    ],
+    Artifact: ["id", "project_id", "name", "type", "next_index", "created_at"],
+    CollectionTag: ["id", "collection_id", "name"],
+    ArtifactVersion: [
+        "id",
+        "artifact_id",
+        "index",
+        "digest",
+        "description",
+        "metadata",
+        "size",
+        "file_count",
+        "created_at",
+    ],
+    LinkedVersion: ["id", "collection_id", "index", "source_id", "description", "linked_at"],
+    Alias: ["id", "collection_id", "version_id", "name", "created_at"],
+    VersionTag: ["id", "version_id", "name"],
+}
+_MODELS = list(_COLUMNS)

@@ -1,0 +1,261 @@
+"""Global search: query parsing and the visibility-aware search selector.
+
+A query is free text plus optional filters (`alias:production tag:best type:model
+registry:Model`). Hits come in three groups (registries, collections, versions), best
+first: exact match, then prefix (both by name), then substring (oldest first); names
+before tags before descriptions.
+
+Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
+prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
+substring as `LIKE '%x%'` on a trigram GIN index (migration 0003). The substring shape is
+only queried when exact and prefix matches do not fill what is asked. Counts come from
+the same ordered feeds and stop at COUNT_CAP, so no search reads every matching row of
+a common word. The number of queries is bounded by the number of feeds: it does not grow
+with the number of hits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from registry import permissions
+from registry.models import Alias, Collection, CollectionTag, VersionTag
+from registry.search_feeds import (
+    EXACT,
+    FILTER,
+    PREFIX,
+    SUBSTRING,
+    TIER,
+    Feed,
+    description_feed,
+    exact_feed,
+    excerpt,
+    listing_feed,
+    lower_eq,
+    name_feeds,
+    top,
+)
+from registry.search_hits import Hit, Match, hydrate
+
+FILTERS = ("alias", "tag", "type", "registry")
+FILTER_LIST = "Filters: alias:, tag:, type:, registry:"
+MIN_LENGTH = 2
+COUNT_CAP = 200
+REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
+KINDS = (REGISTRY, COLLECTION, VERSION)
+
+HINT_EMPTY = (
+    "Type at least 2 characters to search registries, collections, tags and aliases. "
+    f"{FILTER_LIST} (for example alias:production)."
+)
+HINT_SHORT = "'{text}' is too short: type at least 2 characters. " + FILTER_LIST
+UNKNOWN_FILTER = "Unknown filter '{name}:'. " + FILTER_LIST
+EMPTY_FILTER = "Filter '{name}:' needs a value, for example {example}."
+NO_RESULTS = "Nothing matches '{query}'. Try part of a name, an alias or a tag."
+_EXAMPLES = {
+    "alias": "alias:production",
+    "tag": "tag:best",
+    "type": "type:model",
+    "registry": "registry:Model",
+}
+_FILTER_TOKEN = re.compile(r"^([A-Za-z_][\w-]*):(.*)$")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    text: str  # free text, lower-cased
+    filters: dict[str, str]  # filter name -> value, lower-cased
+    error: str | None = None  # why the query cannot run (shown to the user)
+
+
+def parse_query(q: str | None) -> ParsedQuery:
+    raw = (q or "").strip()
+    words: list[str] = []
+    filters: dict[str, str] = {}
+    for token in raw.split():
+        match = _FILTER_TOKEN.match(token)
+        if match is None:
+            words.append(token)
+            continue
+        name, value = match.group(1).lower(), match.group(2).strip().lower()
+        if name not in FILTERS:
+            return ParsedQuery(raw, "", {}, UNKNOWN_FILTER.format(name=match.group(1)))
+        if not value:
+            return ParsedQuery(raw, "", {}, EMPTY_FILTER.format(name=name, example=_EXAMPLES[name]))
+        filters[name] = value
+    text = " ".join(words).lower()
+    error = None
+    if not text and not filters:
+        error = HINT_EMPTY
+    elif 0 < len(text) < MIN_LENGTH:
+        error = HINT_SHORT.format(text=text)
+    return ParsedQuery(raw, text, filters, error)
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    hits: dict[str, list[Hit]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    capped: dict[str, bool] = field(default_factory=lambda: {k: False for k in KINDS})
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count_is_exact(self) -> bool:
+        return not any(self.capped.values())
+
+    @property
+    def hint(self) -> str | None:
+        if self.query.error:
+            return self.query.error
+        if not self.count:
+            return NO_RESULTS.format(query=self.query.raw)
+        return None
+
+    def flat(self) -> list[Hit]:
+        return [hit for kind in KINDS for hit in self.hits[kind]]
+
+
+class _Search:
+    """One search for one user: the visible scope, and the feeds and counters per kind."""
+
+    def __init__(self, user, query: ParsedQuery):
+        self.query = query
+        f = query.filters
+        registries = list(permissions.visible_registries(user).order_by("name"))
+        if "registry" in f:
+            registries = [r for r in registries if r.name.lower() == f["registry"]]
+        self.registries = {r.pk: r for r in registries}
+        ids = list(self.registries)
+
+        collections = Collection.objects.filter(registry_id__in=ids)
+        if "type" in f:
+            collections = collections.filter(type__iexact=f["type"])
+        self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
+        if "tag" in f:
+            tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
+            collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
+        self.collections = collections
+        self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
+
+        def scope(prefix: str, *, skip: str = "") -> Q:
+            """Visible, type- and filter-matching versions; `skip` a filter the feed
+            applies itself (an alias feed for `alias:x` needs no `EXISTS alias x`)."""
+            q = Q(**{f"{prefix}collection__registry_id__in": ids})
+            if "type" in f:
+                q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
+            if "alias" in f and skip != "alias":
+                held = Alias.objects.filter(version=OuterRef("version_id"))
+                q &= Exists(lower_eq(held, f["alias"]))
+            if "tag" in f and skip != "tag":
+                tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
+                q &= Exists(lower_eq(tagged, f["tag"]))
+            return q
+
+        self.aliases = Alias.objects.filter(scope(""))
+        self.version_tags = VersionTag.objects.filter(scope("version__"))
+        self.aliases_named = Alias.objects.filter(scope("", skip="alias"))
+        self.version_tags_named = VersionTag.objects.filter(scope("version__", skip="tag"))
+
+    def registry_hits(self) -> list[tuple[int, Match]]:
+        text, f = self.query.text, self.query.filters
+        if {"alias", "tag", "type"} & f.keys():
+            return []
+        hits = []
+        for r in self.registries.values():
+            lname = r.name.lower()
+            if not text:
+                hits.append(((0, lname), r.pk, Match("registry", r.name, FILTER)))
+            elif text in lname:
+                kind = EXACT if lname == text else PREFIX if lname.startswith(text) else SUBSTRING
+                hits.append(((TIER[kind], lname), r.pk, Match("name", r.name, kind)))
+            elif text in r.description.lower():
+                match = Match("description", excerpt(r.description, text), SUBSTRING)
+                hits.append(((3, lname), r.pk, match))
+        return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
+
+    def collection_feeds(self) -> list[Feed]:
+        text, f = self.query.text, self.query.filters
+        if "alias" in f:
+            return []
+        if text:
+            return [
+                *name_feeds(self.collections, "pk", "name", 0, text),
+                *name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
+                description_feed(self.collections, 2, text),
+            ]
+        if "tag" in f:
+            tags = self.collection_tags_named
+            return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
+        # Only type:/registry: filters: list the collections they select, by name.
+        field_name = "type" if "type" in f else "registry"
+        return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
+
+    def version_feeds(self) -> list[Feed]:
+        text, f = self.query.text, self.query.filters
+        if text:
+            return [
+                *name_feeds(self.aliases, "version_id", "alias", 0, text),
+                *name_feeds(self.version_tags, "version_id", "tag", 1, text),
+            ]
+        if "alias" in f:
+            return [exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
+        if "tag" in f:
+            return [exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
+        return []  # type:/registry: alone would list every version; collections do.
+
+
+def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:
+    """(offset, size) per kind for one page of the flat list registries+collections+versions."""
+    start, room, window = (max(page, 1) - 1) * per_page, per_page, {}
+    for kind in KINDS:
+        offset = min(start, counts[kind])
+        size = max(0, min(room, counts[kind] - offset))
+        window[kind] = (offset, size)
+        start -= offset
+        room -= size
+    return window
+
+
+def search(
+    user,
+    q: str | None,
+    *,
+    per_group: int = 20,
+    page: int | None = None,
+    per_page: int = 20,
+    count: bool = True,
+) -> SearchResults:
+    """What the user may see that matches `q`, best first.
+
+    Without `page`: the best `per_group` hits of each kind (the results page, the live
+    results). With `page`: that page of the flat list registries, collections, versions
+    (the API). Counts stop at COUNT_CAP per kind, and so does the flat list; `count=False`
+    skips counting (the live results show no count).
+    """
+    query = parse_query(q)
+    results = SearchResults(query)
+    if query.error:
+        return results
+    s = _Search(user, query)
+    ranked = {REGISTRY: s.registry_hits()}
+    feeds = {COLLECTION: s.collection_feeds(), VERSION: s.version_feeds()}
+    for kind, kind_feeds in feeds.items():
+        ranked[kind] = top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
+    for kind in KINDS:
+        results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)
+        results.capped[kind] = len(ranked[kind]) > COUNT_CAP
+    if page is None:
+        window = {kind: (0, per_group) for kind in KINDS}
+    else:
+        window = _page_window(results.counts, page, per_page)
+    picked = {kind: ranked[kind][:COUNT_CAP][o : o + n] for kind, (o, n) in window.items()}
+    results.hits = hydrate(picked, s.registries)
+    return results

@@ -1,0 +1,46 @@
+"""manage.py seed_bulk: a proportional synthetic catalogue, inserted in bulk."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registry.models import Alias, Collection, CollectionTag, LinkedVersion, Registry, VersionTag
+from registry.search import search
+from registry.selectors import resolve_version
+from tests.factories import make_user
+
+
+@pytest.mark.django_db
+def test_it_creates_a_proportional_linked_catalogue_in_few_queries():
+    with CaptureQueriesContext(connection) as captured:
+        call_command("seed_bulk", versions=2000)
+    assert LinkedVersion.objects.count() == 2000
+    assert Collection.objects.count() == 200
+    assert Alias.objects.count() == 400
+    assert VersionTag.objects.count() == 400
+    assert CollectionTag.objects.count() == 200
+    # Bulk: a fixed number of statements, not one per row.
+    assert len(captured.captured_queries) < 100
+    alias = Alias.objects.select_related("collection").filter(name__startswith="exp-").first()
+    assert resolve_version(alias.collection, alias.name).pk == alias.version_id
+    assert Registry.objects.get(name="Bench-Secret").visibility == Registry.RESTRICTED
+
+
+@pytest.mark.django_db
+def test_its_data_is_searchable_and_runs_twice_without_clashing():
+    call_command("seed_bulk", versions=100)
+    call_command("seed_bulk", versions=100)
+    assert LinkedVersion.objects.count() == 200
+    user = make_user("reader")
+    results = search(user, "exp-")
+    assert results.counts["version"] > 0
+    assert all(hit.registry != "Bench-Secret" for hit in results.flat())
+
+
+@pytest.mark.django_db
+def test_it_refuses_fewer_versions_than_one_collection_holds():
+    with pytest.raises(CommandError, match="--versions must be at least 10"):
+        call_command("seed_bulk", versions=5)
