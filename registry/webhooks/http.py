@@ -45,6 +45,8 @@ def address_kind(address: str) -> str | None:
         return "cloud metadata"
     if ip.is_loopback:
         return "loopback"
+    if ip.is_unspecified:
+        return "non-public"
     if ip.is_link_local:
         return "link-local"
     if ip.is_private:
