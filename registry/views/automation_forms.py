@@ -41,7 +41,7 @@ class SlackForm(forms.Form):
 
 class AutomationForm(forms.Form):
     name = forms.CharField(max_length=128)
-    scope = forms.ChoiceField(label="Scope")
+    scope = forms.ChoiceField(label="Scope", required=False)
     event = forms.ChoiceField(choices=EVENT_CHOICES)
     alias_regex = forms.CharField(
         label="Alias filter (regular expression the whole alias must match; optional)",

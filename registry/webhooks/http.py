@@ -10,6 +10,7 @@ redirects are never followed.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
 from dataclasses import dataclass
@@ -30,6 +31,15 @@ BLOCKED = (
     "URLs must resolve to public internet addresses; an operator can allow private "
     "targets with REGISTRY_WEBHOOK_ALLOW_PRIVATE=1."
 )
+
+
+def _drop_request_lines(record: logging.LogRecord) -> bool:
+    # httpx logs every request's full URL at INFO; a Slack incoming-webhook URL is a
+    # credential, and this process makes no other outbound requests worth logging.
+    return not str(record.msg).startswith("HTTP Request:")
+
+
+logging.getLogger("httpx").addFilter(_drop_request_lines)
 
 
 class BlockedAddress(Exception):
