@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -44,12 +45,16 @@ def sweep_deliveries() -> int:
     return sent
 
 
-def enqueue_delivery(delivery_id: int, run_after=None) -> None:
+def enqueue_deliveries(delivery_ids: list[int], run_after=None) -> None:
+    """Queue one task per delivery (one commit for all), so several workers share them."""
+    task = deliver.using(run_after=run_after) if run_after else deliver
     try:
-        (deliver.using(run_after=run_after) if run_after else deliver).enqueue(delivery_id)
+        with transaction.atomic():
+            for delivery_id in delivery_ids:
+                task.enqueue(delivery_id)
     except Exception:
-        # The sweeper will send it; the change itself has already committed.
-        log.exception("could not enqueue delivery %s; the sweeper will send it", delivery_id)
+        # The sweeper will send them; the change itself has already committed.
+        log.exception("could not enqueue deliveries %s; the sweeper will send them", delivery_ids)
 
 
 def ensure_sweeper(run_after=None) -> None:

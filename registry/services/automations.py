@@ -76,12 +76,7 @@ def _schedule(delivery_ids: list[int]) -> None:
     from registry import tasks
 
     tasks.ensure_sweeper()
-
-    def enqueue() -> None:
-        for pk in delivery_ids:
-            tasks.enqueue_delivery(pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: tasks.enqueue_deliveries(delivery_ids))
 
 
 @transaction.atomic

@@ -186,7 +186,7 @@ def record(delivery, worker, started, outcome, status_code, latency, error, exce
             from registry import tasks
 
             run_after = fields["next_attempt_at"]
-            transaction.on_commit(lambda: tasks.enqueue_delivery(delivery.pk, run_after))
+            transaction.on_commit(lambda: tasks.enqueue_deliveries([delivery.pk], run_after))
     log.info(
         "delivery %s (automation %s) attempt %s: %s %s %s ms",
         delivery.message_id,
