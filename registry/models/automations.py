@@ -89,10 +89,10 @@ class Automation(models.Model):
     alias_regex = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=16, choices=ACTION_CHOICES)
     slack = models.ForeignKey(
-        SlackDestination, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        SlackDestination, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        WebhookEndpoint, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     payload_template = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models.deletion import ProtectedError
+from django.db.models.deletion import RestrictedError
 
 from registry import permissions
 from registry.errors import Conflict, Invalid
@@ -136,7 +136,7 @@ def delete_slack(*, slack: SlackDestination, actor) -> None:
         raise _in_use(slack, "Slack destination", slack.channel, users)
     try:
         slack.delete()
-    except ProtectedError:  # created concurrently
+    except RestrictedError:  # created concurrently
         raise _in_use(slack, "Slack destination", slack.channel, [])
 
 

@@ -255,3 +255,38 @@ def test_slack_gets_a_message_naming_alias_version_collection_and_author(
     assert "Authorization" not in slack_receiver.requests[0]["headers"]
     assert Delivery.objects.get().status == Delivery.SUCCEEDED
     assert DeliveryAttempt.objects.count() == 1
+
+
+def test_concurrent_workers_claim_each_delivery_exactly_once(
+    is_postgres, registry, member, make_automation
+):
+    if not is_postgres:
+        pytest.skip("threads need separate database connections: PostgreSQL only")
+    import threading
+
+    from django.db import connection
+
+    for n in range(4):
+        make_automation(name=f"fan-{n}")
+    version = link_new(member, registry)
+    for n in range(10):
+        add_alias(version=version, name=f"a{n}", actor=member)
+    claimed: dict[str, list[int]] = {"w1": [], "w2": [], "w3": []}
+    start = threading.Barrier(3)
+
+    def work(worker: str) -> None:
+        try:
+            start.wait()
+            while (delivery := outbox.claim_next(worker=worker)) is not None:
+                claimed[worker].append(delivery.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in claimed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [pk for pks in claimed.values() for pk in pks]
+    assert len(everything) == 40
+    assert sorted(everything) == sorted(Delivery.objects.values_list("pk", flat=True))

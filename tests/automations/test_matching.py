@@ -134,3 +134,32 @@ def test_matching_automations_cost_a_fixed_number_of_queries(registry, member, m
     for n in range(9):
         make_automation(name=f"more-{n}")
     assert count() == one
+
+
+def test_deleting_a_registry_takes_its_automations_and_destinations_along(
+    org_admin, admin, member, make_automation, registry
+):
+    from registry.models import Automation, Registry, SlackDestination, WebhookEndpoint
+    from registry.services import automation_settings, registries
+
+    other = registries.create_registry(name="Temp", actor=org_admin, accepted_types=["model"])
+    endpoint = automation_settings.create_endpoint(
+        registry=other, name="ci", url="https://a.example/h", actor=org_admin
+    )
+    slack = automation_settings.create_slack(
+        registry=other, channel="#x", url="https://hooks.slack.com/x", actor=org_admin
+    )
+    for action, target in [("webhook", {"endpoint": endpoint}), ("slack", {"slack": slack})]:
+        automation_settings.create_automation(
+            registry=other,
+            actor=org_admin,
+            name=action,
+            event="LINK_ARTIFACT",
+            action=action,
+            **target,
+        )
+    add_alias(version=link_new(member, registry), name="keep", actor=member)
+    Registry.objects.filter(pk=other.pk).delete()
+    assert not Automation.objects.filter(registry_id=other.pk).exists()
+    assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    assert not SlackDestination.objects.filter(pk=slack.pk).exists()
