@@ -14,10 +14,10 @@ from django.db.models.functions import Lower
 from registry.models.registries import Collection, Registry
 
 EVENT_CHOICES = [
-    ("LINK_ARTIFACT", "A version is linked"),
-    ("ADD_ARTIFACT_ALIAS", "An alias is added or moved"),
-    ("REMOVE_ARTIFACT_ALIAS", "An alias is removed"),
-    ("UNLINK_ARTIFACT", "A version is unlinked"),
+    ("LINK_ARTIFACT", "A version is linked (LINK_ARTIFACT)"),
+    ("ADD_ARTIFACT_ALIAS", "An alias is added or moved (ADD_ARTIFACT_ALIAS)"),
+    ("REMOVE_ARTIFACT_ALIAS", "An alias is removed (REMOVE_ARTIFACT_ALIAS)"),
+    ("UNLINK_ARTIFACT", "A version is unlinked (UNLINK_ARTIFACT)"),
 ]
 
 
