@@ -78,7 +78,8 @@ def preview(request, registry: str, collection: str, index: int):
     permissions.check_can_write(request.user, registry, "Adding an alias")
     collection = selectors.get_collection(registry, collection)
     version = get_object_or_404(LinkedVersion, collection=collection, index=index)
-    alias = (request.GET.get("alias") or "").strip()
+    # `alias`, or `name` when htmx sends the Add alias input itself (its form field name).
+    alias = (request.GET.get("alias") or request.GET.get("name") or "").strip()
     context = {"alias": alias, "version": version, "targets": [], "held": False}
     if alias and not alias_problem(alias) and not is_reserved_alias(alias):
         context["held"] = Alias.objects.filter(version=version, name__iexact=alias).exists()
