@@ -290,3 +290,21 @@ def test_concurrent_workers_claim_each_delivery_exactly_once(
     everything = [pk for pks in claimed.values() for pk in pks]
     assert len(everything) == 40
     assert sorted(everything) == sorted(Delivery.objects.values_list("pk", flat=True))
+
+
+def test_a_webhook_and_a_slack_channel_both_hear_of_one_alias_add(
+    registry, admin, member, receiver, slack_receiver, make_automation
+):
+    from registry.services.automation_settings import create_slack
+
+    slack = create_slack(
+        registry=registry, channel="#deployments", url=slack_receiver.url, actor=admin
+    )
+    make_automation(name="tell", action="slack", slack=slack)
+    make_automation(name="deploy")
+    add_alias(version=link_new(member, registry, "zoo"), name="staging", actor=member)
+    run_worker()
+    assert (len(receiver.requests), len(slack_receiver.requests)) == (1, 1)
+    assert "`staging`" in slack_receiver.json()["text"]
+    assert receiver.json()["alias"] == "staging"
+    assert [d.attempt_log.count() for d in Delivery.objects.all()] == [1, 1]
