@@ -308,3 +308,75 @@ def test_a_webhook_and_a_slack_channel_both_hear_of_one_alias_add(
     assert "`staging`" in slack_receiver.json()["text"]
     assert receiver.json()["alias"] == "staging"
     assert [d.attempt_log.count() for d in Delivery.objects.all()] == [1, 1]
+
+
+def test_a_worker_process_killed_mid_request_leaves_the_delivery_to_be_retried(
+    is_postgres, httpserver, registry, member, make_automation
+):
+    """A real `db_worker` process is SIGKILLed while the receiver holds its request."""
+    if not is_postgres:
+        pytest.skip("a worker subprocess cannot share SQLite's in-memory test database")
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    from django.db import connection
+    from werkzeug import Response
+
+    arrived, release = threading.Event(), threading.Event()
+    seen = []
+
+    def slow_then_ok(request):
+        seen.append(request.headers.get("Webhook-Id"))
+        if len(seen) == 1:
+            arrived.set()
+            release.wait(30)  # the first worker dies while we hold its request
+        return Response("ok")
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(slow_then_ok)
+    make_automation(name="deploy")
+    add_alias(version=link_new(member, registry), name="staging", actor=member)
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "registry_site.test_settings",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+    }
+    root = Path(__file__).resolve().parents[2]
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert arrived.wait(60), "the worker never sent the delivery"
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        release.set()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.SENDING  # claimed by a worker that no longer exists
+
+    advance_clock(outbox.lease().total_seconds() + 1)
+    run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.SUCCEEDED
+    assert len(seen) == 2 and len(set(seen)) == 1  # same webhook-id: a receiver dedupes
