@@ -336,6 +336,7 @@ def test_a_worker_process_killed_mid_request_leaves_the_delivery_to_be_retried(
             release.wait(30)  # the first worker dies while we hold its request
         return Response("ok")
 
+    httpserver.clear()  # replace the fixture's plain receiver on /hook with the slow one
     httpserver.expect_request("/hook", method="POST").respond_with_handler(slow_then_ok)
     make_automation(name="deploy")
     add_alias(version=link_new(member, registry), name="staging", actor=member)
