@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import RestrictedError
 
@@ -17,9 +18,13 @@ from registry import permissions
 from registry.errors import Conflict, Invalid
 from registry.models import Automation, Collection, Registry, SlackDestination, WebhookEndpoint
 from registry.services import events
-from registry.webhooks import secrets, templating
+from registry.webhooks import http, secrets, templating
 
 BAD_URL = "'{field}' must be an http:// or https:// URL with a host name, such as {example}."
+PRIVATE_URL = (
+    "'{field}' points at a {kind} address; deliveries may only go to public internet "
+    "addresses unless the operator sets REGISTRY_WEBHOOK_ALLOW_PRIVATE=1."
+)
 NAME_REQUIRED = "{what} needs a name of 1 to {limit} characters."
 NAME_TAKEN = "Registry '{registry}' already has {what} named '{name}'; choose another name."
 BAD_EVENT = "Unknown event '{event}'. Choose one of: {allowed}."
@@ -36,6 +41,13 @@ def _check_url(url: str, field: str, example: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise Invalid(BAD_URL.format(field=field, example=example))
+    # Early feedback for literal addresses; names are checked when connecting (http.py).
+    try:
+        kind = http.address_kind(parts.hostname)
+    except ValueError:
+        kind = None
+    if kind and not settings.REGISTRY_WEBHOOK_ALLOW_PRIVATE:
+        raise Invalid(PRIVATE_URL.format(field=field, kind=kind))
     return url
 
 

@@ -87,3 +87,20 @@ def test_a_delivery_to_a_refused_address_fails_at_once_with_the_reason(
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.FAILED
     assert "it is a loopback address" in delivery.attempt_log.get().error
+
+
+@pytest.mark.django_db
+def test_saving_a_literal_private_address_is_refused_at_once(settings, registry, admin):
+    from registry.errors import Invalid
+    from registry.services import automation_settings
+
+    settings.REGISTRY_WEBHOOK_ALLOW_PRIVATE = False
+    for url in ["http://10.0.0.8/hook", "http://[::1]:8080/", "http://169.254.169.254/"]:
+        with pytest.raises(Invalid) as exc:
+            automation_settings.create_endpoint(registry=registry, name="x", url=url, actor=admin)
+        assert "REGISTRY_WEBHOOK_ALLOW_PRIVATE=1" in exc.value.message
+    with pytest.raises(Invalid) as exc:
+        automation_settings.create_slack(
+            registry=registry, channel="#x", url="http://127.0.0.1/s", actor=admin
+        )
+    assert "points at a loopback address" in exc.value.message
