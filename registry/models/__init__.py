@@ -11,6 +11,13 @@ from registry.models.artifacts import (
     Run,
     RunArtifact,
 )
+from registry.models.automations import (
+    Automation,
+    Delivery,
+    DeliveryAttempt,
+    SlackDestination,
+    WebhookEndpoint,
+)
 from registry.models.registries import (
     Collection,
     CollectionTag,
@@ -24,18 +31,23 @@ __all__ = [
     "AliasEvent",
     "ApiKey",
     "Artifact",
+    "Automation",
     "ArtifactFile",
     "ArtifactVersion",
     "Blob",
     "Collection",
     "CollectionTag",
+    "Delivery",
+    "DeliveryAttempt",
     "LinkedVersion",
     "Project",
     "ProtectedAlias",
     "Registry",
     "Run",
     "RunArtifact",
+    "SlackDestination",
     "Team",
     "TeamMembership",
     "VersionTag",
+    "WebhookEndpoint",
 ]

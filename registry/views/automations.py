@@ -1,11 +1,92 @@
-"""Automation views (to be built by the automations issue)."""
+"""Automation pages: overview, delivery log (Redeliver, Test), and the alias preview."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from registry import permissions, selectors
+from registry.models import Alias, Delivery, DeliveryAttempt, LinkedVersion
+from registry.names import alias_problem, is_reserved_alias
+from registry.services import automations as service
+from registry.services import events
+from registry.views.automation_common import admin_registry, automation_for, refusals
+from registry.views.automation_overview import overview_context
+
+LOG_SIZE = 50
 
 
-@login_required
+@require_GET
+@refusals
+def overview(request, registry: str):
+    registry = admin_registry(request, registry)
+    context = {"registry": registry, **overview_context(registry, request.user)}
+    return render(request, "registry/automations/overview.html", context)
+
+
+def _log_context(registry, automation) -> dict:
+    deliveries = list(
+        Delivery.objects.filter(automation=automation)
+        .prefetch_related(Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("-id")))
+        .order_by("-id")[:LOG_SIZE]
+    )
+    return {"registry": registry, "automation": automation, "deliveries": deliveries}
+
+
+@require_GET
+@refusals
+def delivery_log(request, registry: str, pk: int):
+    registry = admin_registry(request, registry)
+    automation = automation_for(registry, pk)
+    return render(
+        request, "registry/automations/deliveries.html", _log_context(registry, automation)
+    )
+
+
+@require_POST
+@refusals
+def test_send(request, registry: str, pk: int):
+    """Send a sample payload now and show the answer above the log."""
+    registry = admin_registry(request, registry)
+    automation = automation_for(registry, pk)
+    attempt = service.send_test(automation=automation, actor=request.user)
+    context = {**_log_context(registry, automation), "test_attempt": attempt}
+    return render(request, "registry/automations/deliveries.html", context)
+
+
+@require_POST
+@refusals
+def redeliver(request, registry: str, pk: int):
+    registry = admin_registry(request, registry)
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("automation__registry"),
+        pk=pk,
+        automation__registry=registry,
+    )
+    service.redeliver(delivery=delivery, actor=request.user)
+    url = reverse("automation_deliveries", args=[registry.name, delivery.automation_id])
+    return redirect(f"{url}#delivery-{delivery.pk}")
+
+
+@require_GET
+@refusals
 def preview(request, registry: str, collection: str, index: int):
-    return HttpResponse("")
+    """Which enabled automations an alias added to this version would fire (members+)."""
+    registry = permissions.get_registry_for_user(request.user, registry)
+    permissions.check_can_write(request.user, registry, "Adding an alias")
+    collection = selectors.get_collection(registry, collection)
+    version = get_object_or_404(LinkedVersion, collection=collection, index=index)
+    # `alias`, or `name` when htmx sends the Add alias input itself (its form field name).
+    alias = (request.GET.get("alias") or request.GET.get("name") or "").strip()
+    context = {"alias": alias, "version": version, "targets": [], "held": False}
+    if alias and not alias_problem(alias) and not is_reserved_alias(alias):
+        context["held"] = Alias.objects.filter(version=version, name__iexact=alias).exists()
+        if not context["held"]:
+            context["targets"] = service.matching_automations(
+                collection, events.ADD_ARTIFACT_ALIAS, alias
+            )
+    response = render(request, "registry/automations/preview.html", context)
+    response["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,221 @@
+"""The worker's side of the outbox: claim a due delivery, send it, record the attempt.
+
+Claims are compare-and-set UPDATEs (pending → sending, with a lease), so two workers never
+send the same attempt. A worker that dies mid-send leaves a `sending` row whose lease
+expires; the sweeper claims it again (receivers dedupe on `webhook-id`, which is the same
+for every attempt of a delivery).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from registry.models import Automation, Delivery, DeliveryAttempt
+from registry.webhooks import http, retry, secrets, signing
+
+log = logging.getLogger("registry.webhooks")
+WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+GAVE_UP = "Gave up after {n} attempts."
+NOT_FOLLOWED = "Redirects are not followed; point the URL at its final address."
+
+
+def lease() -> timedelta:
+    """How long a claim holds: well beyond one request, so only dead workers lose it."""
+    return timedelta(seconds=max(60, 3 * int(settings.REGISTRY_WEBHOOK_TIMEOUT)))
+
+
+def _due(now) -> Q:
+    return Q(status=Delivery.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.SENDING, claimed_at__lt=now - lease()
+    )
+
+
+def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
+    """Claim one delivery if it is due; None when it is not (or someone else has it)."""
+    now = timezone.now()
+    claimed = (
+        Delivery.objects.filter(_due(now), pk=delivery_id).update(
+            status=Delivery.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+        )
+        == 1
+    )
+    if not claimed:
+        return None
+    return Delivery.objects.select_related(
+        "automation__endpoint", "automation__slack", "automation__registry"
+    ).get(pk=delivery_id)
+
+
+def claim_next(worker: str = WORKER_ID) -> Delivery | None:
+    """Claim the most overdue delivery; SKIP LOCKED keeps PostgreSQL workers apart."""
+    for _ in range(5):
+        with transaction.atomic():
+            pk = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(_due(timezone.now()))
+                .order_by("next_attempt_at")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                return None
+            delivery = claim(pk, worker)
+        if delivery is not None:
+            return delivery
+    return None
+
+
+def build_request(delivery: Delivery) -> tuple[str, str, dict[str, str]]:
+    """URL, body and headers. Secrets are decrypted here and nowhere else."""
+    automation = delivery.automation
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
+    if automation.action == Automation.SLACK:
+        return secrets.decrypt(automation.slack.url_encrypted), body, {}
+    endpoint = automation.endpoint
+    headers: dict[str, str] = {}
+    token = secrets.decrypt(endpoint.token_encrypted)
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    secret = secrets.decrypt(endpoint.secret_encrypted)
+    if secret:
+        headers.update(
+            signing.signature_headers(secret=secret, message_id=delivery.message_id, body=body)
+        )
+    else:
+        headers["webhook-id"] = delivery.message_id
+    return endpoint.url, body, headers
+
+
+def _redact(text: str, delivery: Delivery) -> str:
+    """Receivers sometimes echo requests back: never let a secret into the log."""
+    automation = delivery.automation
+    if automation.action == Automation.SLACK:
+        hidden = [automation.slack.url_encrypted]
+    else:
+        hidden = [automation.endpoint.token_encrypted, automation.endpoint.secret_encrypted]
+    for encrypted in hidden:
+        try:
+            value = secrets.decrypt(encrypted)
+        except secrets.SecretUnavailable:
+            continue
+        if value:
+            text = text.replace(value, "[redacted]")
+    return text
+
+
+def send(delivery: Delivery, worker: str = WORKER_ID, *, retries: bool = True) -> DeliveryAttempt:
+    """Send a claimed delivery once and record the outcome (retried later if allowed)."""
+    started = timezone.now()
+    status_code, excerpt, latency, error, retry_after = None, "", 0, "", None
+    try:
+        url, body, headers = build_request(delivery)
+        answer = http.post_json(url, body, headers)
+        status_code, latency = answer.status_code, answer.latency_ms
+        excerpt = _redact(answer.excerpt, delivery)
+        retry_after = answer.retry_after
+        if 200 <= status_code <= 299:
+            outcome = DeliveryAttempt.SUCCESS
+        elif retry.is_retryable_status(status_code):
+            outcome, error = DeliveryAttempt.RETRY, f"HTTP {status_code}"
+        else:
+            outcome, error = DeliveryAttempt.FAILED, f"HTTP {status_code}; not retried"
+            if 300 <= status_code <= 399:
+                error = f"HTTP {status_code}. {NOT_FOLLOWED}"
+    except (http.BlockedAddress, secrets.SecretUnavailable) as exc:
+        outcome, error = DeliveryAttempt.FAILED, str(exc)
+    except httpx.TimeoutException:
+        outcome = DeliveryAttempt.RETRY
+        error = f"No answer within {settings.REGISTRY_WEBHOOK_TIMEOUT} s."
+    except (httpx.TransportError, httpx.InvalidURL) as exc:
+        retryable = isinstance(exc, httpx.TransportError)
+        outcome = DeliveryAttempt.RETRY if retryable else DeliveryAttempt.FAILED
+        error = f"Network error: {type(exc).__name__}: {exc}"[:480]
+    error = _redact(error, delivery)
+    if not latency:
+        latency = int((timezone.now() - started).total_seconds() * 1000)
+    if outcome == DeliveryAttempt.RETRY and not retries:
+        outcome = DeliveryAttempt.FAILED
+    return record(
+        delivery, worker, started, outcome, status_code, latency, error, excerpt, retry_after
+    )
+
+
+def record(delivery, worker, started, outcome, status_code, latency, error, excerpt, retry_after):
+    now = timezone.now()
+    fields: dict = {"claimed_at": None, "claimed_by": ""}
+    if outcome == DeliveryAttempt.RETRY and delivery.attempts >= retry.max_attempts():
+        outcome = DeliveryAttempt.FAILED
+        error = f"{error}. {GAVE_UP.format(n=delivery.attempts)}"
+    if outcome == DeliveryAttempt.SUCCESS:
+        fields.update(status=Delivery.SUCCEEDED, finished_at=now)
+    elif outcome == DeliveryAttempt.FAILED:
+        fields.update(status=Delivery.FAILED, finished_at=now)
+    else:
+        delay = retry.retry_after_seconds(retry_after) if status_code == 429 else None
+        if delay is None:
+            delay = retry.backoff_seconds(delivery.attempts)
+        fields.update(status=Delivery.PENDING, next_attempt_at=now + timedelta(seconds=delay))
+    with transaction.atomic():
+        attempt = DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempts,
+            started_at=started,
+            status_code=status_code,
+            latency_ms=latency,
+            outcome=outcome,
+            error=error[:500],
+            response_excerpt=excerpt,
+        )
+        # Only the holder of the claim moves the delivery on; a worker whose lease ran out
+        # still logs what it saw but leaves the state to the new holder.
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.SENDING, claimed_by=worker).update(
+            **fields
+        )
+        if outcome == DeliveryAttempt.RETRY:
+            from registry import tasks
+
+            run_after = fields["next_attempt_at"]
+            transaction.on_commit(lambda: tasks.enqueue_deliveries([delivery.pk], run_after))
+    log.info(
+        "delivery %s (automation %s) attempt %s: %s %s %s ms",
+        delivery.message_id,
+        delivery.automation_id,
+        delivery.attempts,
+        outcome,
+        status_code if status_code is not None else "-",
+        latency,
+    )
+    return attempt
+
+
+def unfinished_exists() -> bool:
+    return Delivery.objects.filter(status__in=[Delivery.PENDING, Delivery.SENDING]).exists()
+
+
+def next_due_at():
+    """When the sweeper should next look: the earliest retry or lease expiry."""
+    pending = (
+        Delivery.objects.filter(status=Delivery.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    sending = (
+        Delivery.objects.filter(status=Delivery.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    candidates = [t for t in [pending, sending + lease() if sending else None] if t is not None]
+    return min(candidates) if candidates else None
