@@ -41,15 +41,18 @@ def _is_transactional(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _core_data_after_flushes(request):
-    """Give transactional tests the rows migrations create (core registries, permissions).
+    """Give every database test the rows migrations create (core registries, permissions).
 
-    Transactional tests end by flushing every table, which removes the core registries of
-    the data migration, and with `serialized_rollback` also the content types and
-    permissions guardian needs; a later transactional test would start without them.
+    Transactional tests (live server, worker) end by flushing every table, which removes
+    the core registries of the data migration, and with `serialized_rollback` also the
+    content types and permissions guardian needs; any later test would start without them.
     """
-    if not _is_transactional(request):
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+    elif request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission
@@ -61,6 +64,12 @@ def _core_data_after_flushes(request):
         for app_config in apps.get_app_configs():
             create_contenttypes(app_config, verbosity=0)
             create_permissions(app_config, verbosity=0)
+    ensure_core_registries()
+
+
+def ensure_core_registries() -> None:
+    from django.apps import apps
+
     importlib.import_module("registry.migrations.0002_core_registries").create_core(apps, None)
 
 
@@ -107,6 +116,7 @@ def _grant_all(registry, personas, org_admin):
 @pytest.fixture
 def registry(db, personas, org_admin):
     """The core Model registry, with every persona's role granted."""
+    ensure_core_registries()
     reg = Registry.objects.get(name="Model")
     _grant_all(reg, personas, org_admin)
     return reg

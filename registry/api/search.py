@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from ninja import Query, Router, Schema
-from ninja.security import django_auth
 
+from registry.api.schemas import Error
 from registry.search import search
 
 PER_PAGE = 20
 
-# Session auth for now; the lead switches this to the shared Bearer+session auth at merge.
-router = Router(tags=["search"], auth=django_auth)
+router = Router(tags=["search"])
 
 
 class SearchParams(Schema):
@@ -50,7 +49,11 @@ class SearchOut(Schema):
     hint: str | None
 
 
-@router.get("", response=SearchOut, summary="Search registries, collections, tags and aliases")
+@router.get(
+    "",
+    response={200: SearchOut, 400: Error, 401: Error},
+    summary="Search registries, collections, tags and aliases",
+)
 def search_endpoint(request, params: Query[SearchParams]):
     """Hits the caller may see, best first: registries, then collections, then versions.
 
@@ -58,7 +61,7 @@ def search_endpoint(request, params: Query[SearchParams]):
     whether it did.
     """
     page = max(params.page, 1)
-    results = search(request.user, params.q, page=page, per_page=PER_PAGE)
+    results = search(request.auth, params.q, page=page, per_page=PER_PAGE)
     return {
         "query": params.q,
         "page": page,

@@ -17,22 +17,12 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 from werkzeug import Response
 
-from registry.models import Delivery, Registry
+from registry.models import Delivery
 from registry.services import automation_settings as settings_service
 from registry.webhooks import secrets
-from tests.conftest import _grant_all
 
 TOKEN = "tok-3c6f0b2e-very-secret"
 SIGNING_SECRET = secrets.generate_signing_secret()
-
-
-@pytest.fixture
-def registry(db, personas, org_admin):
-    reg, _ = Registry.objects.get_or_create(
-        name="Model", defaults={"is_core": True, "accepted_types": ["model"]}
-    )
-    _grant_all(reg, personas, org_admin)
-    return reg
 
 
 def run_worker() -> None:

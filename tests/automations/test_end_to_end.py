@@ -98,6 +98,7 @@ def test_an_alias_added_with_the_sdk_fires_one_delivery(
     live_server, registry, member, receiver, make_automation
 ):
     import registry_sdk
+
     from registry.services.api_keys import create_api_key
 
     make_automation(name="deploy")

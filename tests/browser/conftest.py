@@ -45,21 +45,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 browser_db = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _core_registries(request):
-    """Transactional tests flush the database afterwards, core registries included; put
-    them back as migration 0002 creates them so every browser test starts alike."""
-    if "live_server" not in request.fixturenames:
-        return
-    import importlib
-
-    from django.apps import apps
-
-    request.getfixturevalue("transactional_db")
-    core = importlib.import_module("registry.migrations.0002_core_registries")
-    core.create_core(apps, None)
-
-
 @pytest.fixture
 def zoo_versions(registry, org_admin):
     """Model/zoo with three linked versions (v0, v1, v2), as `link_artifact` leaves them."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from registry_sdk import _state, config
 
@@ -12,18 +10,6 @@ from registry.services.api_keys import create_api_key
 # Transactional: the live server runs in another thread. A transactional test empties
 # the database when it ends, so core_registries puts Model and Dataset back first.
 live = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def core_registries(request):
-    """The core registries of migration 0002, recreated if an earlier test flushed them."""
-    if "live_server" not in request.fixturenames and "sdk_as" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    core = importlib.import_module("registry.migrations.0002_core_registries")
-    core.create_core(apps, None)
 
 
 @pytest.fixture

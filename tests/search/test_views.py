@@ -22,7 +22,7 @@ def test_it_shows_grouped_results_with_why_they_matched(client, catalogue, stran
     html = response.content.decode()
     assert '<h2 id="search-group-version">Versions' in html
     assert 'href="/registries/Model/resnet-vision/v0/">Model/resnet-vision:v0</a>' in html
-    assert 'class="chip chip--protected" data-alias-kind="protected"' in html
+    assert 'class="chip chip-protected" data-alias-kind="protected"' in html
     assert 'aria-label="protected"' in html
     assert html.index("Model/resnet-vision:v0") < html.index("Model/resnet-vision:v1")
     assert html.index("Model/resnet-vision:v1") < html.index("Model/zoo:v0")
