@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install lint format chromium bench clean
+.PHONY: run test install lint format chromium bench bench-api bench-search bench-automations clean
 
 $(VENV)/.installed: requirements.txt sdk/pyproject.toml
 	@PYTHON_CMD="$$(scripts/find-python)" || exit 1; \
@@ -37,8 +37,20 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install
-	$(PY) bench/run_all.py
+# Benchmarks print figures; they are not tests (see README "Benchmarks").
+bench: bench-api bench-automations bench-search
+
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench-api: install
+	psql $(BENCH_PG)/postgres -qc "DROP DATABASE IF EXISTS bench_api" -c "CREATE DATABASE bench_api"
+	BENCH_POSTGRES_URL=$(BENCH_PG)/bench_api $(PY) bench/api_bench.py sqlite postgres; \
+	  status=$$?; psql $(BENCH_PG)/postgres -qc "DROP DATABASE IF EXISTS bench_api"; exit $$status
+
+bench-automations: install
+	$(PY) bench/automations_bench.py
+
+bench-search: install
+	bench/search_at_scale.sh $(or $(N),1000000)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -23,7 +23,7 @@ def backoff_seconds(attempt: int) -> float:
     Equal jitter: half the delay is fixed, half random, so retries from many deliveries
     spread out without ever retrying immediately.
     """
-    base = float(getattr(settings, "REGISTRY_WEBHOOK_RETRY_BASE", 5))
+    base = float(settings.REGISTRY_WEBHOOK_RETRY_BASE)
     delay = min(MAX_DELAY, base * 2 ** max(0, attempt - 1))
     return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 (jitter, not crypto)
 
