@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install lint format chromium bench bench-api bench-search bench-automations clean
+.PHONY: run test screenshots install lint format chromium bench bench-api bench-search bench-automations clean
 
 $(VENV)/.installed: requirements.txt sdk/pyproject.toml
 	@PYTHON_CMD="$$(scripts/find-python)" || exit 1; \
@@ -28,6 +28,9 @@ run: install
 
 test: install chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: install chromium
+	REGISTRY_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser -k screenshot
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -24,7 +24,7 @@ DEMO_USERS = [
 ]
 
 
-def _version(actor, project, name, type_, n, metadata):
+def _version(actor, run, name, type_, n, metadata):
     payload = json.dumps({"name": name, "n": n, "weights": [n * 0.1] * 64}).encode()
     readme = f"# {name} v{n}\nDemo artifact version {n}.\n".encode()
     entries = []
@@ -32,7 +32,8 @@ def _version(actor, project, name, type_, n, metadata):
         blob = store_bytes(data)
         entries.append(artifacts.ManifestEntry(path, blob.sha256, blob.size))
     version, _ = artifacts.log_artifact_version(
-        project=project,
+        project=run.project,
+        run=run,
         name=name,
         type_=type_,
         manifest=entries,
@@ -85,24 +86,40 @@ def create_demo() -> list[tuple[str, str]]:
         for name in ("production", "staging"):
             registries.create_protected_alias(registry=registry, name=name, actor=admin)
 
-    run = artifacts.create_run(entity="ml-team", project="zoo_experiment", actor=admin)
-    project = run.project
+    prep = artifacts.create_run(
+        entity="ml-team",
+        project="zoo_experiment",
+        actor=admin,
+        name="prepare-zoo",
+        job_type="dataset-prep",
+    )
+    train = artifacts.create_run(
+        entity="ml-team",
+        project="zoo_experiment",
+        actor=admin,
+        name="train-zoo",
+        job_type="train",
+    )
     data_versions = [
-        _version(admin, project, "zoo_dataset", "dataset", n, {"rows": 101 + n, "split": "v1"})
+        _version(admin, prep, "zoo_dataset", "dataset", n, {"rows": 101 + n, "split": "v1"})
         for n in range(3)
     ]
-    for i, source in enumerate(data_versions):
+    linked_data = [
         link_version(
             registry=dataset,
             collection_name="zoo",
             source=source,
             actor=admin,
             aliases=[f"dataset_version_v{i}"],
-        )
+        )[0]
+        for i, source in enumerate(data_versions)
+    ]
+    # Lineage: the training run used the newest dataset and produced the models.
+    artifacts.record_use(linked=linked_data[-1], actor=admin, run=train)
     model_versions = [
         _version(
             admin,
-            project,
+            train,
             "zoo_classifier",
             "model",
             n,
@@ -134,4 +151,6 @@ def create_demo() -> list[tuple[str, str]]:
             actor=admin,
             aliases=["candidate"] if n else [],
         )
+    for run in (prep, train):
+        artifacts.finish_run(run=run, actor=admin)
     return credentials

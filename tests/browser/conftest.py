@@ -54,12 +54,20 @@ def zoo_versions(registry, org_admin):
 
 
 @pytest.fixture
-def screenshot(page):
-    """screenshot(name): save the current page to docs/screenshots/<name>.png."""
+def screenshot(page, tmp_path):
+    """screenshot(name): save the current page as <name>.png.
+
+    Into docs/screenshots/ (the README's pictures) with REGISTRY_SCREENSHOTS=1, as
+    `make screenshots` sets; otherwise into the test's temporary folder, so an ordinary
+    test run does not rewrite committed files.
+    """
+    folder = SCREENSHOTS if os.environ.get("REGISTRY_SCREENSHOTS") == "1" else tmp_path
 
     def _shot(name: str, *, full_page: bool = True):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 0
 
     return _shot
 
