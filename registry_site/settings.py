@@ -113,6 +113,14 @@ elif DATABASES["default"]["ENGINE"] not in (
         f"DATABASE_URL uses {DATABASES['default']['ENGINE']}; only sqlite:// and postgres:// "
         "are supported."
     )
+elif env_bool("REGISTRY_DB_PREPARED_STATEMENTS", True):
+    # Server-side binding with prepared statements: PostgreSQL plans the hot queries
+    # (API-key auth, resolving an alias) once per connection instead of per request;
+    # planning cost more than executing them. Turn off behind a pooler in transaction
+    # mode that cannot track prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

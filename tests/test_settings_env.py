@@ -138,3 +138,20 @@ def test_it_reads_a_choice_case_insensitively_and_refuses_others(monkeypatch):
 def test_settings_refuse_an_unknown_log_level(monkeypatch, tmp_path):
     with pytest.raises(ImproperlyConfigured, match="^LOG_LEVEL='LOUD' is not a log level"):
         load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY, LOG_LEVEL="LOUD")
+
+
+def test_postgres_plans_hot_queries_once_per_connection_unless_turned_off(monkeypatch, tmp_path):
+    url = "postgres://postgres@127.0.0.1:5432/example"
+    on = load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY, DATABASE_URL=url)
+    assert on["DATABASES"]["default"]["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+    off = load_settings(
+        monkeypatch,
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=url,
+        REGISTRY_DB_PREPARED_STATEMENTS="false",
+    )
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
