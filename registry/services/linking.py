@@ -13,6 +13,7 @@ from registry.models import Alias, AliasEvent, ArtifactVersion, Collection, Link
 from registry.names import alias_problem, is_reserved_alias, name_problem
 from registry.services import events
 from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, apply_alias
+from registry.services.artifacts import check_team_member
 from registry.services.common import lock_collection, protected_names
 
 TYPE_NOT_ACCEPTED = (
@@ -143,6 +144,8 @@ def link_version(
     (linked_version, created).
     """
     permissions.check_can_write(actor, registry, "Linking a version")
+    # Only members of the entity that logged the source may publish it.
+    check_team_member(source.artifact.project.team, actor)
     names = _split_aliases(aliases)
     type_ = source.artifact.type
     collection, _ = get_or_create_collection(

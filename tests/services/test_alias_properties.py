@@ -29,7 +29,7 @@ from registry.selectors import latest_index, protected_names
 from registry.services.aliases import add_alias, remove_alias
 from registry.services.linking import link_version, unlink_version
 from registry.services.registries import create_protected_alias, delete_protected_alias
-from tests.factories import make_source
+from tests.factories import make_project, make_source
 
 ALIAS_NAMES = ["production", "Production", "staging", "best", "BEST", "candidate"]
 LINK_NAMES = [*ALIAS_NAMES, "latest", "v1"]  # reserved: ignored, or v1 refused unless own
@@ -277,6 +277,7 @@ def test_random_alias_histories_keep_every_invariant(registry, member, admin):
     AliasMachine.sources = [
         make_source(admin, name="zoo-model", content=f"source-{i}".encode()) for i in range(SOURCES)
     ]
+    make_project(member)  # the member joins the sources' entity, so it may link them
     run_state_machine_as_test(
         AliasMachine,
         settings=settings(

@@ -356,3 +356,16 @@ def test_it_takes_a_single_alias_string_as_one_alias(registry, member):
         registry=registry, collection_name="zoo", source=source, aliases="staging", actor=member
     )
     assert list(linked.aliases.values_list("name", flat=True)) == ["staging"]
+
+
+def test_it_refuses_linking_a_source_of_an_entity_the_member_is_not_in(registry, member, admin):
+    from registry.errors import Forbidden
+    from registry.models import LinkedVersion
+    from registry.services.artifacts import NOT_TEAM_MEMBER
+    from tests.factories import make_project, make_source
+
+    private = make_source(admin, project=make_project(admin, entity="admins-only"))
+    with pytest.raises(Forbidden) as refused:
+        link_version(registry=registry, collection_name="zoo", source=private, actor=member)
+    assert refused.value.message == NOT_TEAM_MEMBER.format(name="admins-only")
+    assert not LinkedVersion.objects.exists()
