@@ -96,7 +96,9 @@ try:
 except Exception as exc:  # dj-database-url raises several types
     raise ImproperlyConfigured(f"DATABASE_URL={_db_url!r} is not a usable URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections (one per thread, as for PostgreSQL): opening one costs more
+    # than the queries of a typical API request (Django registers its SQL functions and
+    # runs the PRAGMAs below on every new connection).
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: writers take the lock at BEGIN, so read-then-write
         # transactions never fail half-way with "database is locked".

@@ -28,6 +28,7 @@ from registry.models import (
     TeamMembership,
     VersionTag,
 )
+from registry.services import api_keys
 
 _VN = re.compile(r"^v(\d{1,9})$", re.IGNORECASE)
 SOURCE_NOT_FOUND = (
@@ -124,6 +125,28 @@ def _registry_fields() -> list[str]:
 _SQL_CACHE: dict[tuple[str, str], str] = {}
 
 
+def _resolve_query(registry_name: str, collection_name: str, ref: str):
+    """(sql, params) finding `ref` in registry/collection, or None when no row can match."""
+    ref = (ref or "").strip()
+    if ref.lower() == "latest":
+        kind, extra = "latest", []
+    elif match := _VN.match(ref):
+        kind, extra = "vn", [int(match.group(1))]
+    elif ref and len(ref) <= 128:
+        kind, extra = "alias", [ref]
+    else:
+        return None
+    if len(registry_name) > 113 or len(collection_name) > 128:
+        return None
+    key = (connection.vendor, kind)
+    if key not in _SQL_CACHE:
+        _SQL_CACHE[key] = _resolve_sql(kind)
+    params = [*extra] if kind == "alias" else []
+    params += [registry_name, collection_name]
+    params += extra if kind == "vn" else []
+    return _SQL_CACHE[key], params
+
+
 def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolved:
     """Find `ref` (alias, vN or latest) in registry/collection, checking visibility.
 
@@ -135,30 +158,36 @@ def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolve
     determines the body, which lets `versions.resolve` reuse a rendered body by ETag.
     Any miss takes the ORM path for a precise 404.
     """
-    ref = (ref or "").strip()
-    if ref.lower() == "latest":
-        kind, extra = "latest", []
-    elif match := _VN.match(ref):
-        kind, extra = "vn", [int(match.group(1))]
-    elif ref and len(ref) <= 128:
-        kind, extra = "alias", [ref]
-    else:
-        kind, extra = None, []
     row = None
-    if kind is not None and len(registry_name) <= 113 and len(collection_name) <= 128:
-        key = (connection.vendor, kind)
-        if key not in _SQL_CACHE:
-            _SQL_CACHE[key] = _resolve_sql(kind)
-        params = [*extra[:1]] if kind == "alias" else []
-        params += [registry_name, collection_name]
-        params += extra if kind == "vn" else []
+    if query := _resolve_query(registry_name, collection_name, ref):
         with connection.cursor() as cursor:
-            cursor.execute(_SQL_CACHE[key], params)
+            cursor.execute(*query)
             row = cursor.fetchone()
+    return _resolved(user, row, registry_name, collection_name, ref)
+
+
+def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref: str):
+    """`resolve` for a bearer key, checking the key in the same round trip.
+
+    Returns (user, Resolved), or (None, None) when the key is not valid. A pipeline
+    polling `:production` costs one query instead of two; visibility is checked on the
+    user that query returns, exactly as `resolve` does.
+    """
+    query = _resolve_query(registry_name, collection_name, ref)
+    user, row = api_keys.authenticate_joined(raw_key, query)
+    if user is None:
+        return None, None
+    found = row if row and row[0] is not None else None
+    return user, _resolved(user, found, registry_name, collection_name, ref)
+
+
+def _resolved(user, row, registry_name: str, collection_name: str, ref: str) -> Resolved:
     if row is None:
         registry = permissions.get_registry_for_user(user, registry_name)
         collection = selectors.get_collection(registry, collection_name)
-        raise NotFound(selectors.VERSION_NOT_FOUND.format(ref=ref, collection=collection.name))
+        raise NotFound(
+            selectors.VERSION_NOT_FOUND.format(ref=(ref or "").strip(), collection=collection.name)
+        )
     registry = Registry.from_db(connection.alias, _registry_fields(), list(row[14:]))
     permissions.check_can_view(user, registry)
     version_id, index, description, coll_name, coll_type, max_index = row[:6]

@@ -8,7 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router, Status
 
 from registry import permissions, selectors
-from registry.api import body_cache, lookups
+from registry.api import auth, body_cache, lookups
 from registry.api.schemas import (
     AliasIn,
     Error,
@@ -97,10 +97,18 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
     return Status((201 if created else 200), _respond(response, _fresh(request, linked)))
 
 
-@router.get(BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS})
+@router.get(
+    BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS}, auth=auth.AUTH_DEFERRED
+)
 def resolve(request, registry: str, collection: str, ref: str):
     """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304."""
-    resolved = lookups.resolve(request.auth, registry, collection, ref)
+    if isinstance(request.auth, auth.DeferredKey):
+        user, resolved = lookups.resolve_with_key(request.auth.token, registry, collection, ref)
+        if user is None:
+            raise auth.refuse_bad_key(request)
+        request.auth = user
+    else:
+        resolved = lookups.resolve(request.auth, registry, collection, ref)
     etag = resolved.etag
     if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponse(status=304)

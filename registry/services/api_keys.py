@@ -50,24 +50,32 @@ def revoke_api_key(*, user, key_id: int) -> ApiKey:
 
 
 _USER_FIELDS = {"id", "username", "is_active", "is_superuser", "is_staff"}
-_AUTH_QUERY: dict[str, tuple[list[str], str]] = {}
+_AUTH_QUERY: dict[tuple[str, str], tuple[list[str], str]] = {}
 
 
-def _auth_query() -> tuple[list[str], str]:
-    """(user fields, SQL) for `authenticate`, built once per database vendor."""
-    if connection.vendor not in _AUTH_QUERY:
+def looks_like_key(raw_key: str | None) -> bool:
+    """Whether `raw_key` has the shape of one of our keys (checked before any query)."""
+    return bool(raw_key) and raw_key.startswith(KEY_PREFIX) and len(raw_key) <= 200
+
+
+def _auth_query(joined: str) -> tuple[list[str], str]:
+    """(user fields, SQL) for `authenticate`, built once per database vendor and join."""
+    cache_key = (connection.vendor, joined)
+    if cache_key not in _AUTH_QUERY:
         User = get_user_model()
         # In the model's field order: Model.from_db maps values onto concrete fields in order.
         fields = [f.attname for f in User._meta.concrete_fields if f.attname in _USER_FIELDS]
         columns = ", ".join(f"u.{connection.ops.quote_name(f)}" for f in fields)
+        extra = ", j.*" if joined else ""
+        join = f" LEFT JOIN ({joined}) j ON 1 = 1" if joined else ""
         sql = (
             f"SELECT k.id, CASE WHEN k.last_used_at IS NULL OR k.last_used_at < %s THEN 1 "
-            f"ELSE 0 END, {columns} FROM {ApiKey._meta.db_table} k "
-            f"JOIN {User._meta.db_table} u ON u.id = k.user_id "
+            f"ELSE 0 END, {columns}{extra} FROM {ApiKey._meta.db_table} k "
+            f"JOIN {User._meta.db_table} u ON u.id = k.user_id{join} "
             "WHERE k.key_hash = %s AND k.revoked_at IS NULL"
         )
-        _AUTH_QUERY[connection.vendor] = (fields, sql)
-    return _AUTH_QUERY[connection.vendor]
+        _AUTH_QUERY[cache_key] = (fields, sql)
+    return _AUTH_QUERY[cache_key]
 
 
 def authenticate(raw_key: str):
@@ -77,24 +85,36 @@ def authenticate(raw_key: str):
     larger than the query's) and writes at most once a minute per key. The user comes back
     with the fields authorization needs; any other field loads on first access.
     """
-    if not raw_key or not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 200:
-        return None
+    return authenticate_joined(raw_key)[0]
+
+
+def authenticate_joined(raw_key: str, joined: tuple[str, list] | None = None):
+    """`authenticate`, reading a caller's one-row query in the same round trip.
+
+    `joined` is (sql, params) of a query that yields at most one row and does not depend
+    on the key; its columns come back beside the user as a tuple (all None when it found
+    nothing). Returns (user, row), or (None, None) when the key is not valid. Nothing of
+    the joined row may be shown before the caller has checked the user may see it.
+    """
+    if not looks_like_key(raw_key):
+        return None, None
     User = get_user_model()
-    fields, sql = _auth_query()
+    joined_sql, joined_params = joined or ("", [])
+    fields, sql = _auth_query(joined_sql)
     now = timezone.now()
     stale = connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [stale, hash_key(raw_key)])
+        cursor.execute(sql, [stale, *joined_params, hash_key(raw_key)])
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
     key_id, needs_touch, *values = row
-    user = User.from_db(connection.alias, fields, values)
+    user = User.from_db(connection.alias, fields, values[: len(fields)])
     if not user.is_active:
-        return None
+        return None, None
     if needs_touch:
         ApiKey.objects.filter(pk=key_id).update(last_used_at=now)
-    return user
+    return user, tuple(values[len(fields) :])
 
 
 def active_keys(user):

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from registry.api.auth import BAD_KEY
 from registry.models import Alias, Collection, LinkedVersion
+from registry.services.api_keys import create_api_key, revoke_api_key
 from registry.services.registries import create_protected_alias, update_registry
+from tests.api.conftest import ApiClient
 from tests.factories import link_new, make_project, make_source
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +72,54 @@ def test_its_304_path_uses_few_queries(api_for, viewer, production):
     client.get(f"{ZOO}/production")  # last_used_at already recorded: no write on the poll
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"{ZOO}/production", **{"If-None-Match": etag}).status_code == 304
-    # One for the API key, one for the version and its fingerprint: no ORM, no role lookup.
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # The API key, the version and its fingerprint in one round trip: no ORM, no role lookup.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_its_session_path_resolves_too(viewer, production):
+    client = Client()
+    client.force_login(viewer)
+    response = client.get(f"{ZOO}/production")
+    assert response.status_code == 200
+    assert response.json()["version"] == "v0"
+
+
+@pytest.mark.parametrize("ref", ["production", "latest", "v0", "missing", "v9"])
+def test_it_refuses_a_bad_key_before_saying_what_exists(registry, production, ref):
+    response = ApiClient("reg_not-a-real-key").get(f"{ZOO}/{ref}")
+    assert response.status_code == 401
+    assert response.json() == {"detail": BAD_KEY}
+
+
+def test_it_refuses_a_revoked_key_or_an_inactive_user(member, production):
+    key, raw = create_api_key(user=member, name="ci")
+    assert ApiClient(raw).get(f"{ZOO}/production").status_code == 200
+    revoke_api_key(user=member, key_id=key.pk)
+    assert ApiClient(raw).get(f"{ZOO}/production").status_code == 401
+    _, raw = create_api_key(user=member, name="ci2")
+    member.is_active = False
+    member.save()
+    assert ApiClient(raw).get(f"{ZOO}/production").status_code == 401
+
+
+def test_it_records_the_keys_last_use_on_resolve(member, production):
+    key, raw = create_api_key(user=member, name="ci")
+    assert ApiClient(raw).get(f"{ZOO}/production").status_code == 200
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+
+
+def test_a_stranger_with_a_valid_key_gets_404_on_a_restricted_registry(
+    api_for, stranger, restricted, member
+):
+    link_new(member, restricted, collection="secret", aliases=["staging"])
+    url = f"/api/v1/registries/{restricted.name}/collections/secret/versions/staging"
+    assert api_for(member).get(url).status_code == 200
+    response = api_for(stranger).get(url)
+    assert response.status_code == 404
+    assert response.json()["detail"] == (
+        "Registry 'Secret' does not exist or you do not have access to it."
+    )
 
 
 @pytest.mark.parametrize(
