@@ -56,27 +56,28 @@ def add_collection_tags(
     *, collection: Collection, names: Iterable[str], actor
 ) -> list[CollectionTag]:
     permissions.check_can_write(actor, collection.registry, "Editing tags")
+    # Locked: two people adding the same tag at once get one tag, not a constraint error.
+    collection = lock_collection(collection.pk)
     return add_tags(CollectionTag, owner_field="collection", owner=collection, names=names)
 
 
 @transaction.atomic
 def remove_collection_tag(*, collection: Collection, name: str, actor) -> None:
     permissions.check_can_write(actor, collection.registry, "Editing tags")
+    collection = lock_collection(collection.pk)
     remove_tag(CollectionTag, owner_field="collection", owner=collection, name=name)
+
+
+def first_protected_alias(collection: Collection) -> str | None:
+    """A protected alias some version of `collection` holds (deleting it needs an admin)."""
+    protected = protected_names(collection.registry)
+    names = Alias.objects.filter(collection=collection).values_list("name", flat=True)
+    return next((n for n in names.order_by("name") if n.lower() in protected), None)
 
 
 @transaction.atomic
 def delete_collection(*, collection: Collection, actor) -> None:
     permissions.check_can_write(actor, collection.registry, "Deleting a collection")
     collection = lock_collection(collection.pk)
-    protected = protected_names(collection.registry)
-    held = next(
-        (
-            n
-            for n in Alias.objects.filter(collection=collection).values_list("name", flat=True)
-            if n.lower() in protected
-        ),
-        None,
-    )
-    permissions.check_can_delete_collection(actor, collection, held)
+    permissions.check_can_delete_collection(actor, collection, first_protected_alias(collection))
     collection.delete()

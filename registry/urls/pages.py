@@ -39,6 +39,7 @@ urlpatterns = [
     path(S + "general/", registry_settings.general_update, name="registry_general"),
     path(C, collection.collection_page, name="collection"),
     path(C + "description/", collection.collection_description, name="collection_description"),
+    path(C + "delete/", collection.collection_delete, name="collection_delete"),
     path(C + "tags/", collection.collection_tag_add, name="collection_tag_add"),
     path(
         C + "tags/<str:tag>/remove/", collection.collection_tag_remove, name="collection_tag_remove"

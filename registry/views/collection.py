@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from registry import permissions
 from registry.errors import Forbidden, Invalid
@@ -28,6 +28,11 @@ def _load(request, registry: str, collection: str):
 def _render(request, reg, coll, *, partial=None, status=200, **extra):
     access = Access.of(request.user, reg)
     page, rows = queries.collection_rows(coll, request.GET.get("page"))
+    # Deleting needs an admin when a version holds a protected alias: a member sees why
+    # instead of a button that would be refused.
+    held = None
+    if partial is None and access.can_write and not access.is_admin:
+        held = collections.first_protected_alias(coll)
     context = {
         "registry": reg,
         "collection": coll,
@@ -35,6 +40,7 @@ def _render(request, reg, coll, *, partial=None, status=200, **extra):
         "current_role": access.role_label,
         "page_obj": page,
         "rows": rows,
+        "protected_held": held,
         **extra,
     }
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
@@ -119,3 +125,41 @@ def _after_tags(request, reg, coll):
     response = _render(request, reg, coll, partial="tags")
     trigger_client_event(response, "tags-changed")
     return response
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
+def collection_delete(request, registry, collection):
+    """GET asks for confirmation; POST deletes the collection and its linked versions.
+
+    The source artifacts are kept. A collection one of whose versions holds a protected
+    alias can only be deleted by a registry admin.
+    """
+    reg, coll = _load(request, registry, collection)
+    if request.method == "GET":
+        held = collections.first_protected_alias(coll)
+        permissions.check_can_delete_collection(request.user, coll, held)
+        count = coll.versions.count()
+        return render_page(
+            request,
+            "registry/confirm.html",
+            {
+                "registry": reg,
+                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
+                "title": f"Delete collection {coll.name}",
+                "message": (
+                    f"Delete '{coll.name}' from '{reg.name}' with its {count} linked "
+                    f"version{'' if count == 1 else 's'}, their aliases, tags and alias "
+                    "history? The source artifacts are kept. This cannot be undone."
+                ),
+                "action": request.path,
+                "button": "Delete collection",
+                "danger": True,
+                "cancel": _url(coll),
+            },
+        )
+    collections.delete_collection(collection=coll, actor=request.user)
+    target = reverse("registry", args=[reg.name])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)

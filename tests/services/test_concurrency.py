@@ -151,3 +151,28 @@ def test_an_alias_protected_while_a_member_adds_it_is_refused(registry, admin, m
         "'production' is a protected alias in registry 'Model'; only registry admins can add it."
     ]
     assert not Alias.objects.filter(collection=version.collection).exists()
+
+
+def test_concurrent_adds_of_the_same_tags_leave_one_of_each(registry, member):
+    """Collection tags and version tags: the owner row is locked, so no duplicate-key error."""
+    from registry.models import CollectionTag, VersionTag
+    from registry.services.collections import add_collection_tags
+    from registry.services.tags import add_version_tags
+
+    version = link_new(member, registry)
+    permissions.role_of(member, registry)
+
+    def tag(i):
+        names = ["best", "Reviewed", f"run-{i}"]
+        return [
+            lambda: add_collection_tags(collection=version.collection, names=names, actor=member),
+            lambda: add_version_tags(version=version, names=names, actor=member),
+        ]
+
+    run_in_threads([tag(i) for i in range(THREADS)])
+    for model, owner in ((CollectionTag, "collection"), (VersionTag, "version")):
+        owned = model.objects.filter(
+            **{owner: getattr(version, owner) if owner != "version" else version}
+        )
+        names = sorted(n.lower() for n in owned.values_list("name", flat=True))
+        assert names == sorted(["best", "reviewed", *(f"run-{i}" for i in range(THREADS))])

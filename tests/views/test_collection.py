@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import CollectionTag
+from registry.models import ArtifactVersion, Collection, CollectionTag
 from tests.views.conftest import bulk_versions, htmx, text
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,71 @@ def bulk_versions_collection(registry, actor, count):
     first = link_new(actor, registry, "zoo")
     bulk_versions(first.collection, actor, count - 1)
     return first.collection
+
+
+DELETE = URL + "delete/"
+
+
+def test_it_asks_for_confirmation_before_deleting_a_collection(as_user, member, registry):
+    from tests.factories import link_new
+
+    link_new(member, registry, "zoo", aliases=["candidate"])
+    client = as_user(member)
+    page = client.get(URL)
+    assert "Delete collection" in text(page)
+    response = client.get(DELETE)
+    assert response.status_code == 200
+    assert "Delete 'zoo' from 'Model' with its 1 linked version" in text(response)
+    assert Collection.objects.filter(name="zoo").exists()
+
+
+def test_it_deletes_a_collection_and_redirects_to_the_registry(as_user, member, registry):
+    from tests.factories import link_new
+
+    source = link_new(member, registry, "zoo").source
+    response = as_user(member).post(DELETE)
+    assert response.status_code == 302
+    assert response["Location"] == "/registries/Model/"
+    assert not Collection.objects.filter(name="zoo").exists()
+    assert ArtifactVersion.objects.filter(pk=source.pk).exists()  # sources are kept
+
+
+def test_it_tells_htmx_to_go_to_the_registry_after_deleting(as_user, member, registry):
+    from tests.factories import link_new
+
+    link_new(member, registry, "zoo")
+    response = as_user(member).post(DELETE, **htmx())
+    assert response["HX-Redirect"] == "/registries/Model/"
+
+
+def test_it_refuses_a_member_deleting_a_collection_with_a_protected_alias(as_user, member, zoo):
+    client = as_user(member)
+    page = client.get(URL)
+    assert "Delete collection" not in text(page)
+    assert "only registry admins can delete this collection" in text(page)
+    refused = client.get(DELETE)
+    assert refused.status_code == 403
+    assert "holds the protected alias 'production'" in text(refused)
+    assert client.post(DELETE).status_code == 403
+    assert Collection.objects.filter(name="zoo").exists()
+
+
+def test_an_admin_deletes_a_collection_with_a_protected_alias(as_user, admin, zoo):
+    assert as_user(admin).post(DELETE).status_code == 302
+    assert not Collection.objects.filter(name="zoo").exists()
+
+
+def test_it_refuses_deleting_to_a_viewer_and_hides_it_from_a_stranger(
+    as_user, viewer, stranger, zoo, secret_zoo
+):
+    client = as_user(viewer)
+    assert "Delete collection" not in text(client.get(URL))
+    assert client.get(DELETE).status_code == 403
+    assert client.post(DELETE).status_code == 403
+    stranger_client = as_user(stranger)
+    assert stranger_client.post("/registries/Secret/vault/delete/").status_code == 404
+    assert Collection.objects.filter(name="vault").exists()
+
+
+def test_it_rejects_other_methods_on_delete(as_user, member, zoo):
+    assert as_user(member).put(DELETE).status_code == 405
