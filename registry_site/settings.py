@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "registry.api.method_not_allowed.JsonMethodNotAllowed",
 ]
 
 ROOT_URLCONF = "registry_site.urls"

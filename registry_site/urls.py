@@ -7,3 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),
 ]
+
+handler404 = "registry.views.common.page_not_found"

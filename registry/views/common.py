@@ -64,3 +64,14 @@ def safe_next(request, default: str) -> str:
 def split_words(raw: str) -> list[str]:
     """A comma-separated form field ("vision, tabular") as a list of non-empty items."""
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+NO_SUCH_PAGE = (
+    "There is no page at {path}. Registries, collections and versions are listed from the "
+    "home page; the search bar finds them by name, tag or alias."
+)
+
+
+def page_not_found(request, exception=None):
+    """Django's 404 for paths no view matches (or Http404), as our own error page."""
+    return error_page(request, NotFound(NO_SUCH_PAGE.format(path=request.path)))
