@@ -1,9 +1,12 @@
 """Global search: query parsing and the visibility-aware search selector.
 
 A query is free text plus optional filters (`alias:production tag:best type:model
-registry:Model`). Hits come in three groups (registries, collections, versions), best
-first: exact match, then prefix (both by name), then substring (oldest first); names
-before tags before descriptions.
+registry:Model collection:zoo`), or a version's path as the SDK writes it
+(`Model/zoo:production`, `wandb-registry-Model/zoo:production`, with an optional
+organization in front), which stands for `registry:Model collection:zoo alias:production`.
+Hits come in three groups (registries, collections, versions), best first: exact match,
+then prefix (both by name), then substring (oldest first); names before tags before
+descriptions.
 
 Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
 prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
@@ -40,8 +43,11 @@ from registry.search_feeds import (
 )
 from registry.search_hits import Hit, Match, hydrate
 
-FILTERS = ("alias", "tag", "type", "registry")
-FILTER_LIST = "Filters: alias:, tag:, type:, registry:"
+FILTERS = ("alias", "tag", "type", "registry", "collection")
+FILTER_LIST = "Filters: alias:, tag:, type:, registry:, collection:"
+PATH_HINT = (
+    "A version's path works too: registry/collection:alias (for example Model/zoo:production)."
+)
 MIN_LENGTH = 2
 COUNT_CAP = 200
 REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
@@ -52,7 +58,7 @@ HINT_EMPTY = (
     f"{FILTER_LIST} (for example alias:production)."
 )
 HINT_SHORT = "'{text}' is too short: type at least 2 characters. " + FILTER_LIST
-UNKNOWN_FILTER = "Unknown filter '{name}:'. " + FILTER_LIST
+UNKNOWN_FILTER = "Unknown filter '{name}:'. " + FILTER_LIST + ". " + PATH_HINT
 EMPTY_FILTER = "Filter '{name}:' needs a value, for example {example}."
 NO_RESULTS = "Nothing matches '{query}'. Try part of a name, an alias or a tag."
 _EXAMPLES = {
@@ -60,8 +66,11 @@ _EXAMPLES = {
     "tag": "tag:best",
     "type": "type:model",
     "registry": "registry:Model",
+    "collection": "collection:zoo",
 }
 _FILTER_TOKEN = re.compile(r"^([A-Za-z_][\w-]*):(.*)$")
+_DEFAULT_REF = re.compile(r"^(latest|v\d+)$")
+REGISTRY_PATH_PREFIX = "wandb-registry-"
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,9 @@ def parse_query(q: str | None) -> ParsedQuery:
     words: list[str] = []
     filters: dict[str, str] = {}
     for token in raw.split():
+        if "/" in token:
+            filters.update(_path_filters(token.lower()))
+            continue
         match = _FILTER_TOKEN.match(token)
         if match is None:
             words.append(token)
@@ -94,6 +106,23 @@ def parse_query(q: str | None) -> ParsedQuery:
     elif 0 < len(text) < MIN_LENGTH:
         error = HINT_SHORT.format(text=text)
     return ParsedQuery(raw, text, filters, error)
+
+
+def _path_filters(token: str) -> dict[str, str]:
+    """`[org/]registry/collection[:alias]` as filters; `:vN` and `:latest` keep the collection.
+
+    The registry part may carry W&B's `wandb-registry-` prefix. An empty part adds nothing.
+    """
+    path, _, ref = token.partition(":")
+    parts = [p for p in path.split("/") if p]
+    found: dict[str, str] = {}
+    if parts:
+        found["collection"] = parts[-1]
+    if len(parts) >= 2:
+        found["registry"] = parts[-2].removeprefix(REGISTRY_PATH_PREFIX)
+    if ref and not _DEFAULT_REF.match(ref):
+        found["alias"] = ref
+    return found
 
 
 @dataclass
@@ -136,9 +165,12 @@ class _Search:
         ids = list(self.registries)
 
         collections = Collection.objects.filter(registry_id__in=ids)
+        if "collection" in f:
+            collections = lower_eq(collections, f["collection"])
         if "type" in f:
             collections = collections.filter(type__iexact=f["type"])
         self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
+        in_collection = collections
         if "tag" in f:
             tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
             collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
@@ -151,6 +183,8 @@ class _Search:
             q = Q(**{f"{prefix}collection__registry_id__in": ids})
             if "type" in f:
                 q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
+            if "collection" in f:
+                q &= Q(**{f"{prefix}collection__in": in_collection.values("pk")})
             if "alias" in f and skip != "alias":
                 held = Alias.objects.filter(version=OuterRef("version_id"))
                 q &= Exists(lower_eq(held, f["alias"]))
@@ -166,7 +200,7 @@ class _Search:
 
     def registry_hits(self) -> list[tuple[int, Match]]:
         text, f = self.query.text, self.query.filters
-        if {"alias", "tag", "type"} & f.keys():
+        if {"alias", "tag", "type", "collection"} & f.keys():
             return []
         hits = []
         for r in self.registries.values():
@@ -194,8 +228,8 @@ class _Search:
         if "tag" in f:
             tags = self.collection_tags_named
             return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
-        # Only type:/registry: filters: list the collections they select, by name.
-        field_name = "type" if "type" in f else "registry"
+        # Only collection:/type:/registry: filters: list the collections they select.
+        field_name = next(n for n in ("collection", "type", "registry") if n in f)
         return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
 
     def version_feeds(self) -> list[Feed]:
@@ -209,7 +243,7 @@ class _Search:
             return [exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
         if "tag" in f:
             return [exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
-        return []  # type:/registry: alone would list every version; collections do.
+        return []  # collection:/type:/registry: alone list collections, not every version.
 
 
 def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:

@@ -70,7 +70,10 @@ def test_it_gives_the_hint_for_short_queries_and_unknown_filters(client, catalog
     assert body["results"] == [] and body["count"] == 0
     assert "at least 2 characters" in body["hint"]
     body = client.get("/api/v1/search?q=kind:model").json()
-    assert body["hint"] == "Unknown filter 'kind:'. Filters: alias:, tag:, type:, registry:"
+    assert body["hint"] == (
+        "Unknown filter 'kind:'. Filters: alias:, tag:, type:, registry:, collection:. "
+        "A version's path works too: registry/collection:alias (for example Model/zoo:production)."
+    )
 
 
 def test_a_restricted_registry_never_leaks_through_the_api(client, catalogue, stranger, member):

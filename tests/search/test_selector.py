@@ -153,9 +153,57 @@ def test_it_filters_by_registry(catalogue, stranger):
     ]
 
 
+def test_it_filters_by_collection(catalogue, stranger):
+    results = search(stranger, "collection:RESNET-vision")
+    assert why(results, "collection") == [
+        ("Model/resnet-vision", "collection", "resnet-vision", "filter")
+    ]
+    assert results.hits["version"] == [] and results.hits["registry"] == []
+    assert names(search(stranger, "collection:resnet-vision production"), "version") == [
+        "Model/resnet-vision:v0",
+        "Model/resnet-vision:v1",
+    ]
+    assert names(search(stranger, "collection:zoo alias:production"), "version") == []
+    assert search(stranger, "collection:resnet").count == 0  # a filter names a whole name
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Model/resnet-vision:production",
+        "model/RESNET-VISION:Production",
+        "wandb-registry-model/resnet-vision:production",
+        "my-org/wandb-registry-Model/resnet-vision:production",
+    ],
+)
+def test_it_finds_a_version_by_its_path(catalogue, stranger, q):
+    results = search(stranger, q)
+    assert why(results, "version") == [("Model/resnet-vision:v0", "alias", "production", "filter")]
+    assert results.hits["collection"] == [] and results.hits["registry"] == []
+
+
+def test_a_path_to_a_collection_or_a_vn_lists_the_collection(catalogue, stranger):
+    for q in ["Model/resnet-vision", "Model/resnet-vision:v1", "Model/resnet-vision:latest"]:
+        results = search(stranger, q)
+        assert names(results, "collection") == ["Model/resnet-vision"], q
+        assert results.hits["version"] == [], q
+    assert search(stranger, "Dataset/resnet-vision:production").count == 0
+
+
+def test_a_path_never_reaches_a_restricted_registry(catalogue, stranger, member):
+    assert search(stranger, "Secret/secret-zoo:production").count == 0
+    assert search(stranger, "Secret/secret-zoo").count == 0
+    assert names(search(member, "Secret/secret-zoo:production"), "version") == [
+        "Secret/secret-zoo:v0"
+    ]
+
+
 def test_it_explains_an_unknown_filter_instead_of_ignoring_it(catalogue, stranger):
     results = search(stranger, "foo:bar production")
-    assert results.hint == "Unknown filter 'foo:'. Filters: alias:, tag:, type:, registry:"
+    assert results.hint == (
+        "Unknown filter 'foo:'. Filters: alias:, tag:, type:, registry:, collection:. "
+        "A version's path works too: registry/collection:alias (for example Model/zoo:production)."
+    )
     assert results.flat() == []
 
 
