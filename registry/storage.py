@@ -95,6 +95,29 @@ def open_blob(blob: Blob):
 
 
 def iter_blob(blob: Blob, chunk_size: int = CHUNK) -> Iterator[bytes]:
+    """The blob's bytes in chunks, never all in memory (and on S3, never a local copy)."""
+    s3_object = _s3_object(blob_name(blob.sha256))
+    if s3_object is not None:
+        body = s3_object.get()["Body"]
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+        return
     with open_blob(blob) as handle:
         while chunk := handle.read(chunk_size):
             yield chunk
+
+
+def _s3_object(name: str):
+    """The S3 object behind `name` when blobs live on S3, else None.
+
+    django-storages' S3File copies a whole object to a temporary file on first read;
+    reading the object's body directly streams it as it arrives.
+    """
+    bucket = getattr(default_storage, "bucket", None)
+    if bucket is None:
+        return None
+    from storages.utils import clean_name  # django-storages: imported only when on S3
+
+    return bucket.Object(default_storage._normalize_name(clean_name(name)))

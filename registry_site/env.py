@@ -58,7 +58,9 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
 
 
 def _what(name: str) -> str:
-    return "log level" if name.endswith("LOG_LEVEL") else "valid value"
+    if name.endswith("LOG_LEVEL"):
+        return "log level"
+    return "storage backend" if name == "REGISTRY_STORAGE" else "valid value"
 
 
 def env_str(name: str, default: str) -> str:

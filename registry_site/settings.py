@@ -154,6 +154,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Blobs on S3-compatible object storage (AWS S3, MinIO, Ceph…), for several web nodes.
+# Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+# an instance role…); they are never read or logged here.
+if env_choice("REGISTRY_STORAGE", "local", ["local", "s3"]) == "s3":
+    _bucket = env_str("REGISTRY_S3_BUCKET", "").strip()
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "REGISTRY_STORAGE=s3 needs REGISTRY_S3_BUCKET, the name of an existing bucket "
+            "(and REGISTRY_S3_ENDPOINT_URL for a service other than AWS)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env_str("REGISTRY_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": env_str("REGISTRY_S3_REGION", "").strip() or None,
+            "location": env_str("REGISTRY_S3_PREFIX", "").strip("/ "),
+            # Content-addressed: an object's name is its sha256, so rewriting it writes
+            # the same bytes; no random suffixes, no existence check before each save.
+            "file_overwrite": True,
+            "default_acl": None,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
