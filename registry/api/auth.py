@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -30,7 +30,7 @@ CSRF_FAILED = (
 class DeferredKey:
     """A bearer key not checked yet: the view checks it in the same query as its own read."""
 
-    token: str
+    token: str = field(repr=False)  # a secret: never in a repr, a log line or a traceback
 
 
 class ApiKeyAuth(HttpBearer):
