@@ -118,6 +118,22 @@ def add_alias(*, version: LinkedVersion, name: str, actor) -> Alias:
 
 
 @transaction.atomic
+def add_aliases(*, version: LinkedVersion, names: list[str], actor) -> list[Alias]:
+    """Add several aliases to `version` at once: all of them, or on any refusal none.
+
+    Each is an ordinary `add_alias` (moves, history, automations), inside one transaction;
+    a name given twice (in any case) is added once.
+    """
+    added, seen = [], set()
+    for name in names:
+        key = (name or "").strip().lower()
+        if key not in seen:
+            seen.add(key)
+            added.append(add_alias(version=version, name=name, actor=actor))
+    return added
+
+
+@transaction.atomic
 def remove_alias(*, version: LinkedVersion, name: str, actor) -> None:
     name = (name or "").strip()
     permissions.check_can_write(actor, version.collection.registry, f"Changing alias '{name}'")

@@ -14,6 +14,7 @@ from registry.services import automations as service
 from registry.services import events
 from registry.views.automation_common import admin_registry, automation_for, refusals
 from registry.views.automation_overview import overview_context
+from registry.views.version import split_aliases
 
 LOG_SIZE = 50
 
@@ -70,6 +71,9 @@ def redeliver(request, registry: str, pk: int):
     return redirect(f"{url}#delivery-{delivery.pk}")
 
 
+MAX_PREVIEWED = 10
+
+
 @require_GET
 @refusals
 def preview(request, registry: str, collection: str, index: int):
@@ -78,15 +82,23 @@ def preview(request, registry: str, collection: str, index: int):
     permissions.check_can_write(request.user, registry, "Adding an alias")
     collection = selectors.get_collection(registry, collection)
     version = get_object_or_404(LinkedVersion, collection=collection, index=index)
-    # `alias`, or `name` when htmx sends the Add alias input itself (its form field name).
-    alias = (request.GET.get("alias") or request.GET.get("name") or "").strip()
-    context = {"alias": alias, "version": version, "targets": [], "held": False}
-    if alias and not alias_problem(alias) and not is_reserved_alias(alias):
-        context["held"] = Alias.objects.filter(version=version, name__iexact=alias).exists()
-        if not context["held"]:
-            context["targets"] = service.matching_automations(
-                collection, events.ADD_ARTIFACT_ALIAS, alias
-            )
+    # `alias`, or `name` when htmx sends the Add alias input itself (its form field name);
+    # the input may hold several aliases, as the Add alias form accepts.
+    typed = request.GET.get("alias") or request.GET.get("name") or ""
+    held = {a.lower() for a in Alias.objects.filter(version=version).values_list("name", flat=True)}
+    entries, seen = [], set()
+    for alias in split_aliases(typed)[:MAX_PREVIEWED]:
+        if alias.lower() in seen or alias_problem(alias) or is_reserved_alias(alias):
+            continue
+        seen.add(alias.lower())
+        is_held = alias.lower() in held
+        targets = (
+            []
+            if is_held
+            else service.matching_automations(collection, events.ADD_ARTIFACT_ALIAS, alias)
+        )
+        entries.append({"alias": alias, "held": is_held, "targets": targets})
+    context = {"entries": entries, "version": version, "several": len(entries) > 1}
     response = render(request, "registry/automations/preview.html", context)
     response["Vary"] = "HX-Request"
     return response

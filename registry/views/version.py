@@ -15,6 +15,16 @@ from registry.views.common import page_view, render_page, safe_next
 from registry.views.queries import Access
 
 TEMPLATE = "registry/version.html"
+NONE_ADDED = "None of the aliases were added."
+
+
+def split_aliases(raw: str) -> list[str]:
+    """The Add alias input holds one or more aliases separated by commas (a comma cannot
+    be part of an alias name). Spaces are not separators: 'no spaces' is refused with the
+    naming rule rather than silently becoming two aliases."""
+    return [name.strip() for name in (raw or "").split(",") if name.strip()]
+
+
 PARTIALS = {"aliases", "history", "tags", "description"}
 
 
@@ -70,16 +80,21 @@ def _aliases_changed(request, reg, coll, index):
 @page_view
 @require_http_methods(["GET", "POST"])
 def alias_add(request, registry, collection, index):
-    """GET opens the Add alias input; POST adds (or moves) the alias named `name`."""
+    """GET opens the Add alias input; POST adds (or moves) the alias(es) in `name`."""
     reg, coll = load(request, registry, collection)
     if request.method == "GET":
         permissions.check_can_write(request.user, reg, "Adding an alias")
         return render_version(request, reg, coll, index, partial="aliases", adding=True)
     version = queries.get_version(coll, index)
     name = request.POST.get("name", "")
+    names = split_aliases(name)
     try:
-        aliases.add_alias(version=version, name=name, actor=request.user)
+        if len(names) > 1:
+            aliases.add_aliases(version=version, names=names, actor=request.user)
+        else:
+            aliases.add_alias(version=version, name=name, actor=request.user)
     except (Invalid, Conflict, Forbidden) as exc:
+        message = f"{exc.message} {NONE_ADDED}" if len(names) > 1 else exc.message
         return render_version(
             request,
             reg,
@@ -88,7 +103,7 @@ def alias_add(request, registry, collection, index):
             partial="aliases",
             status=exc.status,
             adding=True,
-            alias_error=exc.message,
+            alias_error=message,
             alias_value=name,
         )
     return _aliases_changed(request, reg, coll, index)

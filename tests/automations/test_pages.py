@@ -341,3 +341,13 @@ def test_the_test_button_sends_a_sample_now_and_shows_the_answer(
     assert receiver.json()["alias"] == "staging"
     assert receiver.json()["event_author"] == "admin"
     assert Delivery.objects.get().is_test
+
+
+def test_the_preview_covers_each_of_several_aliases(registry, member, make_automation):
+    make_automation(name="deploy", alias_regex="prod.*")
+    link_new(member, registry, "zoo", aliases=["staging"])
+    page = preview(client_for(member), "production-eu, staging, candidate").content.decode()
+    assert "<strong>'production-eu'</strong>" in page
+    assert page.count("This will call webhook ci") == 1
+    assert "already has 'staging'" in page
+    assert "No automation fires for 'candidate'" in page

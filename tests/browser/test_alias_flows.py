@@ -52,6 +52,19 @@ def test_a_member_adds_a_custom_alias_and_sees_an_orange_chip(
 
 
 @browser_db
+def test_a_member_adds_two_aliases_at_once_as_in_the_seed_example(
+    page, live_server, login, member, zoo_versions
+):
+    login(page, member)
+    open_version(page, live_server, 1)
+    add_alias(page, "production-us, production-eu")
+    for name in ("production-us", "production-eu"):
+        chip = page.locator('#aliases [data-alias-kind="custom"]', has_text=name)
+        expect(chip).to_be_visible()
+        expect(chip).to_have_css("background-color", ORANGE_FILL)
+
+
+@browser_db
 def test_an_admin_protects_production_and_adds_it_as_a_gray_chip_with_a_lock(
     page, live_server, login, admin, zoo_versions
 ):

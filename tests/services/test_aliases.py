@@ -254,3 +254,50 @@ def test_the_database_refuses_a_stored_reserved_alias(registry, member, name):
     version = link_new(member, registry)
     with pytest.raises(IntegrityError), transaction.atomic():
         Alias.objects.create(collection=version.collection, version=version, name=name)
+
+
+# Several aliases at once (the Add alias input takes a comma-separated list)
+
+
+def test_it_lets_members_and_up_add_several_aliases_at_once(case, org_admin):
+    from registry.services.aliases import add_aliases
+
+    version = link_new(org_admin, case.registry)
+    with case.expect(MEMBER, "Changing alias 'production-us'"):
+        add_aliases(version=version, names=["production-us", "production-eu"], actor=case.actor)
+    expected = ["production-eu", "production-us"] if case.allowed(MEMBER) else []
+    assert sorted(Alias.objects.filter(version=version).values_list("name", flat=True)) == (
+        expected
+    )
+
+
+def test_several_aliases_are_added_all_or_none(registry, org_admin, member):
+    from registry.services.aliases import add_aliases
+
+    create_protected_alias(registry=registry, name="production", actor=org_admin)
+    version = link_new(org_admin, registry)
+    with pytest.raises(Forbidden) as refused:
+        add_aliases(version=version, names=["candidate", "production"], actor=member)
+    assert refused.value.message == protected_message("production", registry, "add")
+    assert not Alias.objects.filter(version=version).exists()
+    assert not AliasEvent.objects.filter(collection=version.collection).exists()
+
+
+def test_several_aliases_move_each_and_record_each(registry, member):
+    from registry.services.aliases import add_aliases
+
+    v0 = link_new(member, registry, aliases=["staging"])
+    v1 = link_new(member, registry)
+    added = add_aliases(version=v1, names=["staging", "candidate", "CANDIDATE"], actor=member)
+    assert [a.name for a in added] == ["staging", "candidate"]
+    assert holder(v0, "staging").version_id == v1.pk
+    actions = list(
+        AliasEvent.objects.filter(collection=v1.collection)
+        .order_by("id")
+        .values_list("alias", "action")
+    )
+    assert actions == [
+        ("staging", AliasEvent.ADD),
+        ("staging", AliasEvent.MOVE),
+        ("candidate", AliasEvent.ADD),
+    ]

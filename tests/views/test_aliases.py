@@ -198,3 +198,26 @@ def test_it_adds_the_clicked_suggestion_over_the_empty_input(as_user, member, zo
 def test_it_returns_404_for_the_confirmation_of_an_alias_not_held(as_user, member, zoo):
     response = as_user(member).get(V0 + "aliases/nope/remove/")
     assert response.status_code == 404
+
+
+def test_it_adds_several_comma_separated_aliases_at_once(as_user, member, zoo):
+    response = as_user(member).post(
+        V0 + "aliases/", {"name": "production-us, production-eu"}, **htmx("aliases")
+    )
+    assert response.status_code == 200
+    assert aliases_of(zoo["versions"][0]) == ["best_model", "production-eu", "production-us"]
+    assert 'data-alias-kind="custom"' in text(response)
+
+
+def test_several_aliases_are_refused_together_with_the_reason(as_user, member, zoo):
+    response = as_user(member).post(
+        V0 + "aliases/", {"name": "candidate, production"}, **htmx("aliases")
+    )
+    assert response.status_code == 403
+    body = text(response)
+    assert (
+        "'production' is a protected alias in registry 'Model'; only registry admins can "
+        "move it. None of the aliases were added." in body  # v1 holds production
+    )
+    assert 'value="candidate, production"' in body  # the input keeps what was typed
+    assert aliases_of(zoo["versions"][0]) == ["best_model"]
