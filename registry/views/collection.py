@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from registry import permissions
 from registry.errors import Forbidden, Invalid
 from registry.services import collections
 from registry.views import queries
-from registry.views.common import page_view, render_page, split_words
+from registry.views.common import confirm_page, go_to, page_view, render_page, split_words
 from registry.views.queries import Access
 
 TEMPLATE = "registry/collection.html"
@@ -140,26 +140,18 @@ def collection_delete(request, registry, collection):
         held = collections.first_protected_alias(coll)
         permissions.check_can_delete_collection(request.user, coll, held)
         count = coll.versions.count()
-        return render_page(
+        return confirm_page(
             request,
-            "registry/confirm.html",
-            {
-                "registry": reg,
-                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-                "title": f"Delete collection {coll.name}",
-                "message": (
-                    f"Delete '{coll.name}' from '{reg.name}' with its {count} linked "
-                    f"version{'' if count == 1 else 's'}, their aliases, tags and alias "
-                    "history? The source artifacts are kept. This cannot be undone."
-                ),
-                "action": request.path,
-                "button": "Delete collection",
-                "danger": True,
-                "cancel": _url(coll),
-            },
+            reg,
+            title=f"Delete collection {coll.name}",
+            message=(
+                f"Delete '{coll.name}' from '{reg.name}' with its {count} linked "
+                f"version{'' if count == 1 else 's'}, their aliases, tags and alias "
+                "history? The source artifacts are kept. This cannot be undone."
+            ),
+            button="Delete collection",
+            danger=True,
+            cancel=_url(coll),
         )
     collections.delete_collection(collection=coll, actor=request.user)
-    target = reverse("registry", args=[reg.name])
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
+    return go_to(request, reverse("registry", args=[reg.name]))

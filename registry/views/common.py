@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
+from registry import permissions
 from registry.errors import Forbidden, NotFound, RegistryError
 
 ERROR_TITLES = {403: "Not allowed", 404: "Not found", 400: "Not accepted", 409: "Conflict"}
@@ -75,3 +77,26 @@ NO_SUCH_PAGE = (
 def page_not_found(request, exception=None):
     """Django's 404 for paths no view matches (or Http404), as our own error page."""
     return error_page(request, NotFound(NO_SUCH_PAGE.format(path=request.path)))
+
+
+def confirm_page(request, registry, *, title, message, button, cancel, danger=False):
+    """The page that asks before a removal (GET); its form POSTs back to the same URL."""
+    return render_page(
+        request,
+        "registry/confirm.html",
+        {
+            "registry": registry,
+            "current_role": permissions.role_label(permissions.role_of(request.user, registry)),
+            "title": title,
+            "message": message,
+            "action": request.path,
+            "button": button,
+            "danger": danger,
+            "cancel": cancel,
+        },
+    )
+
+
+def go_to(request, target: str):
+    """After a change that leaves the page: htmx follows HX-Redirect, a plain form a 302."""
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

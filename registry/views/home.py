@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions
 from registry.errors import Conflict, Forbidden, Invalid
 from registry.models import Registry
 from registry.services import registries
 from registry.views import queries
-from registry.views.common import page_view, render_page, split_words
+from registry.views.common import go_to, page_view, render_page, split_words
 
 TEMPLATE = "registry/home.html"
 
@@ -56,4 +54,4 @@ def registry_create(request):
     except (Invalid, Conflict, Forbidden) as exc:
         return _render(request, partial="create", status=exc.status, form=form, error=exc.message)
     target = reverse("registry", args=[registry.name])
-    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    return go_to(request, target)

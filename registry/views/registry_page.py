@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions, selectors
 from registry.errors import Conflict, Forbidden, Invalid
 from registry.services import collections
-from registry.views.common import page_view, render_page, split_words
+from registry.views.common import go_to, page_view, render_page, split_words
 from registry.views.queries import Access
 
 TEMPLATE = "registry/registry.html"
@@ -58,4 +56,4 @@ def registry_page(request, registry):
             request, registry, partial="create", status=exc.status, form=form, error=exc.message
         )
     target = reverse("collection", args=[registry.name, collection.name])
-    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    return go_to(request, target)

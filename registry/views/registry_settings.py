@@ -12,7 +12,7 @@ from registry.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.models import ProtectedAlias, Registry
 from registry.selectors import PROTECTED, Chip
 from registry.services import registries
-from registry.views.common import page_view, render_page, split_words
+from registry.views.common import confirm_page, page_view, render_page, split_words
 
 TEMPLATE = "registry/settings.html"
 PARTIALS = {"protected", "members", "general"}
@@ -87,22 +87,17 @@ def protected_add(request, registry):
 def protected_delete(request, registry, name):
     reg = _load(request, registry)
     if request.method == "GET":
-        return render_page(
+        return confirm_page(
             request,
-            "registry/confirm.html",
-            {
-                "registry": reg,
-                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-                "title": f"Delete protected alias {name}",
-                "message": (
-                    f"Delete the protected alias '{name}' from registry '{reg.name}'? Versions "
-                    f"holding '{name}' keep it as an ordinary custom alias."
-                ),
-                "action": request.path,
-                "button": f"Delete protected alias {name}",
-                "danger": True,
-                "cancel": _url(reg),
-            },
+            reg,
+            title=f"Delete protected alias {name}",
+            message=(
+                f"Delete the protected alias '{name}' from registry '{reg.name}'? Versions "
+                f"holding '{name}' keep it as an ordinary custom alias."
+            ),
+            button=f"Delete protected alias {name}",
+            danger=True,
+            cancel=_url(reg),
         )
     registries.delete_protected_alias(registry=reg, name=name, actor=request.user)
     return _done(request, reg, "protected")

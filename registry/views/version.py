@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from registry import permissions, selectors
 from registry.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.services import aliases, linking
 from registry.views import queries
-from registry.views.common import page_view, render_page, safe_next
+from registry.views.common import confirm_page, go_to, page_view, render_page, safe_next
 from registry.views.queries import Access
 
 TEMPLATE = "registry/version.html"
@@ -122,18 +122,13 @@ def alias_remove(request, registry, collection, index, name):
             )
         protected = name.lower() in selectors.protected_names(reg)
         permissions.check_alias_change(request.user, reg, name, "remove", protected)
-        return render_page(
+        return confirm_page(
             request,
-            "registry/confirm.html",
-            {
-                "registry": reg,
-                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-                "title": f"Remove alias {name}",
-                "message": f"Remove alias '{name}' from v{index} of '{coll.name}'?",
-                "action": request.path,
-                "button": f"Remove alias {name}",
-                "cancel": version_url(coll, index),
-            },
+            reg,
+            title=f"Remove alias {name}",
+            message=f"Remove alias '{name}' from v{index} of '{coll.name}'?",
+            button=f"Remove alias {name}",
+            cancel=version_url(coll, index),
         )
     try:
         aliases.remove_alias(version=version, name=name, actor=request.user)
@@ -158,25 +153,17 @@ def unlink(request, registry, collection, index):
     version = queries.get_version(coll, index)
     if request.method == "GET":
         permissions.check_can_unlink(request.user, version, linking.first_protected_alias(version))
-        return render_page(
+        return confirm_page(
             request,
-            "registry/confirm.html",
-            {
-                "registry": reg,
-                "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-                "title": f"Unlink v{index}",
-                "message": (
-                    f"Unlink v{index} from '{coll.name}'? Its aliases are removed and "
-                    f"v{index} is never reused. The source artifact is kept."
-                ),
-                "action": request.path,
-                "button": f"Unlink v{index}",
-                "danger": True,
-                "cancel": version_url(coll, index),
-            },
+            reg,
+            title=f"Unlink v{index}",
+            message=(
+                f"Unlink v{index} from '{coll.name}'? Its aliases are removed and "
+                f"v{index} is never reused. The source artifact is kept."
+            ),
+            button=f"Unlink v{index}",
+            danger=True,
+            cancel=version_url(coll, index),
         )
     linking.unlink_version(version=version, actor=request.user)
-    target = reverse("collection", args=[reg.name, coll.name])
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
+    return go_to(request, reverse("collection", args=[reg.name, coll.name]))
