@@ -32,7 +32,12 @@ def alias_matches(automation: Automation, alias: str | None) -> bool:
 
 def matching_automations(collection: Collection, event_type: str, alias: str | None = None):
     """Enabled automations of the collection's registry that fire for this event."""
-    candidates = (
+    return [a for a in enabled_automations(collection, event_type) if alias_matches(a, alias)]
+
+
+def enabled_automations(collection: Collection, event_type: str) -> list[Automation]:
+    """Enabled automations for this event in the collection's scope, before alias filters."""
+    return list(
         Automation.objects.filter(
             registry_id=collection.registry_id, event=event_type, enabled=True
         )
@@ -40,7 +45,6 @@ def matching_automations(collection: Collection, event_type: str, alias: str | N
         .select_related("slack", "endpoint")
         .order_by("name")
     )
-    return [a for a in candidates if alias_matches(a, alias)]
 
 
 def build_payload(automation: Automation, values: dict):

@@ -10,7 +10,8 @@ from registry import permissions
 from registry.errors import Conflict, Invalid
 from registry.models import Alias, Collection, CollectionTag, Registry
 from registry.names import type_problem
-from registry.services.common import lock_collection, protected_names
+from registry.services import common
+from registry.services.common import lock_collection
 from registry.services.linking import check_type_accepted, get_or_create_collection
 from registry.services.tags import add_tags, remove_tag
 
@@ -70,9 +71,8 @@ def remove_collection_tag(*, collection: Collection, name: str, actor) -> None:
 
 def first_protected_alias(collection: Collection) -> str | None:
     """A protected alias some version of `collection` holds (deleting it needs an admin)."""
-    protected = protected_names(collection.registry)
-    names = Alias.objects.filter(collection=collection).values_list("name", flat=True)
-    return next((n for n in names.order_by("name") if n.lower() in protected), None)
+    aliases = Alias.objects.filter(collection=collection)
+    return common.first_protected_alias(aliases, collection.registry)
 
 
 @transaction.atomic

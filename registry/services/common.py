@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+
 from registry.errors import NotFound
-from registry.models import Collection
-from registry.selectors import protected_names  # noqa: F401  (re-exported for services)
+from registry.models import Alias, Collection
+from registry.selectors import protected_names
 
 COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
 
@@ -33,3 +36,15 @@ def lock_collections_of(registry) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def first_protected_alias(aliases: QuerySet[Alias], registry) -> str | None:
+    """The first (by name) of `aliases` that is protected in `registry`, or None.
+
+    Matched in SQL, so a collection with thousands of aliases is not read into Python.
+    """
+    protected = protected_names(registry)
+    if not protected:
+        return None
+    matching = aliases.annotate(lname=Lower("name")).filter(lname__in=protected)
+    return matching.order_by("name").values_list("name", flat=True).first()

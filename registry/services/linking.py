@@ -11,7 +11,7 @@ from registry import permissions
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, ArtifactVersion, Collection, LinkedVersion, Registry
 from registry.names import alias_problem, is_reserved_alias, name_problem
-from registry.services import events
+from registry.services import common, events
 from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, apply_alias
 from registry.services.artifacts import check_team_member
 from registry.services.common import lock_collection, protected_names
@@ -186,11 +186,8 @@ def link_version(
 
 
 def first_protected_alias(version: LinkedVersion) -> str | None:
-    protected = protected_names(version.collection.registry)
-    for name in version.aliases.values_list("name", flat=True):
-        if name.lower() in protected:
-            return name
-    return None
+    """A protected alias `version` holds (unlinking it needs an admin)."""
+    return common.first_protected_alias(version.aliases.all(), version.collection.registry)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from registry.services import automations as service
 from registry.services import events
 from registry.views.automation_common import admin_registry, automation_for, refusals
 from registry.views.automation_overview import overview_context
-from registry.views.version import split_aliases
+from registry.views.common import split_aliases
 
 LOG_SIZE = 50
 
@@ -86,17 +86,14 @@ def preview(request, registry: str, collection: str, index: int):
     # the input may hold several aliases, as the Add alias form accepts.
     typed = request.GET.get("alias") or request.GET.get("name") or ""
     held = {a.lower() for a in Alias.objects.filter(version=version).values_list("name", flat=True)}
+    candidates = service.enabled_automations(collection, events.ADD_ARTIFACT_ALIAS)
     entries, seen = [], set()
     for alias in split_aliases(typed)[:MAX_PREVIEWED]:
         if alias.lower() in seen or alias_problem(alias) or is_reserved_alias(alias):
             continue
         seen.add(alias.lower())
         is_held = alias.lower() in held
-        targets = (
-            []
-            if is_held
-            else service.matching_automations(collection, events.ADD_ARTIFACT_ALIAS, alias)
-        )
+        targets = [] if is_held else [a for a in candidates if service.alias_matches(a, alias)]
         entries.append({"alias": alias, "held": is_held, "targets": targets})
     context = {"entries": entries, "version": version, "several": len(entries) > 1}
     response = render(request, "registry/automations/preview.html", context)

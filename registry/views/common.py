@@ -63,6 +63,13 @@ def safe_next(request, default: str) -> str:
     return default
 
 
+def split_aliases(raw: str) -> list[str]:
+    """The Add alias input holds one or more aliases separated by commas (a comma cannot
+    be part of an alias name). Spaces are not separators: 'no spaces' is refused with the
+    naming rule rather than silently becoming two aliases."""
+    return [name.strip() for name in (raw or "").split(",") if name.strip()]
+
+
 def split_words(raw: str) -> list[str]:
     """A comma-separated form field ("vision, tabular") as a list of non-empty items."""
     return [part.strip() for part in (raw or "").split(",") if part.strip()]

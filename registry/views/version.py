@@ -11,18 +11,18 @@ from registry import permissions, selectors
 from registry.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.services import aliases, linking
 from registry.views import queries
-from registry.views.common import confirm_page, go_to, page_view, render_page, safe_next
+from registry.views.common import (
+    confirm_page,
+    go_to,
+    page_view,
+    render_page,
+    safe_next,
+    split_aliases,
+)
 from registry.views.queries import Access
 
 TEMPLATE = "registry/version.html"
 NONE_ADDED = "None of the aliases were added."
-
-
-def split_aliases(raw: str) -> list[str]:
-    """The Add alias input holds one or more aliases separated by commas (a comma cannot
-    be part of an alias name). Spaces are not separators: 'no spaces' is refused with the
-    naming rule rather than silently becoming two aliases."""
-    return [name.strip() for name in (raw or "").split(",") if name.strip()]
 
 
 PARTIALS = {"aliases", "history", "tags", "description"}

@@ -351,3 +351,18 @@ def test_the_preview_covers_each_of_several_aliases(registry, member, make_autom
     assert page.count("This will call webhook ci") == 1
     assert "already has 'staging'" in page
     assert "No automation fires for 'candidate'" in page
+
+
+def test_the_preview_query_count_does_not_grow_with_the_aliases(registry, member, make_automation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_automation(name="deploy", alias_regex="prod.*")
+    link_new(member, registry, "zoo")
+    client = client_for(member)
+    preview(client, "warm")
+    with CaptureQueriesContext(connection) as one:
+        preview(client, "production")
+    with CaptureQueriesContext(connection) as several:
+        preview(client, "production, staging, candidate, prod-eu")
+    assert len(several) == len(one)
