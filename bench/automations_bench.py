@@ -118,7 +118,7 @@ def main() -> None:
     started = time.perf_counter()
     run_worker()
     elapsed = time.perf_counter() - started
-    sent = Delivery.objects.filter(automation=first, status=Delivery.SUCCEEDED).count()
+    sent = Delivery.objects.filter(automation=first, status=Delivery.Status.SUCCEEDED).count()
     automation_settings.set_automation_enabled(automation=first, enabled=False, actor=root)
 
     # 2. Alias-add latency with 0, 1 and 10 matching automations; the receiver is slow.

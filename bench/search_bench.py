@@ -6,10 +6,10 @@ Usage (each database filled with `manage.py seed_bulk --versions N` first):
                           --db postgres://postgres@127.0.0.1:5432/bench_1m
 
 Each --db is measured in its own process (Django binds one database per process). The
-searches run through the selector `registry.search.search` as a signed-in non-admin user
+searches run through the selector `registry.selectors.search.search` as a signed-in non-admin user
 (so the visibility filter applies; one bench registry is restricted), 20 queries in five
 kinds, each repeated --repeat times after a warm-up. The baseline is
-`selectors.resolve_version` on aliases of the same data. Prints one table per database
+`selectors.versions.get_version_state` on aliases of the same data. Prints one table per database
 and, with two or more, the growth from the first to the last.
 """
 
@@ -52,12 +52,13 @@ def measure(repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from registry import selectors
     from registry.models import Alias, LinkedVersion, VersionTag
-    from registry.search import search
+    from registry.selectors.registries import visible_registries
+    from registry.selectors.search import search
+    from registry.selectors.versions import get_version_state
 
     user, _ = get_user_model().objects.get_or_create(username="bench-user")
-    visible = selectors.visible_registries(user)
+    visible = visible_registries(user)
     aliases = list(
         Alias.objects.filter(collection__registry__in=visible, name__startswith="exp-")
         .select_related("collection")
@@ -81,7 +82,7 @@ def measure(repeat: int) -> dict:
     # paired with a resolve sample taken right after it, so both see the same load from
     # whatever else runs on the machine.
     for a in aliases[:5]:
-        selectors.resolve_version(a.collection, a.name)
+        get_version_state(a.collection, a.name)
     resolve_all = []
     kinds, queries = {}, {}
     turn = 0
@@ -96,7 +97,7 @@ def measure(repeat: int) -> dict:
                 a = aliases[turn % len(aliases)]
                 turn += 1
                 with_q.append(timed(lambda q=q: search(user, q)))
-                res_q.append(timed(lambda a=a: selectors.resolve_version(a.collection, a.name)))
+                res_q.append(timed(lambda a=a: get_version_state(a.collection, a.name).version))
             with CaptureQueriesContext(connection) as captured:
                 results = search(user, q)
             queries[q] = {
@@ -132,7 +133,7 @@ def report(result: dict) -> None:
     base = result["resolve_p50"]
     print(
         f"\n== {result['versions']:,} linked versions, {result['aliases']:,} aliases "
-        f"(resolve_version p50 {base:.2f} ms, p95 {result['resolve_p95']:.2f} ms) =="
+        f"(get_version_state p50 {base:.2f} ms, p95 {result['resolve_p95']:.2f} ms) =="
     )
     print(f"{'query':32} {'kind':22} {'p50 ms':>8} {'p95 ms':>8} {'p95/resolve':>12} hits  SQL")
     for q, r in result["queries"].items():

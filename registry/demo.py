@@ -65,7 +65,7 @@ def create_demo() -> list[tuple[str, str]]:
         name="Research",
         actor=admin,
         description="Experimental models; members only.",
-        visibility=Registry.RESTRICTED,
+        visibility=Registry.Visibility.RESTRICTED,
         accepted_types=["model", "dataset"],
     )
     registries.create_registry(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 
 ALIAS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ALIAS_MAX = 128
-RESERVED_ALIAS_RE = re.compile(r"^(latest|v[0-9]+)$", re.IGNORECASE)
+_VERSION_REF_RE = re.compile(r"^v([0-9]+)$", re.IGNORECASE)
+# Version indexes are PositiveIntegerFields: a longer `vN` cannot name a version, and
+# must not reach the database as an out-of-range integer.
+INDEX_DIGITS_MAX = 9
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 REGISTRY_NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,113}$")
 TAG_RE = re.compile(r"^[-\w]+( [-\w]+)*$")
@@ -25,8 +30,46 @@ TAG_RULE = (
 TYPE_RULE = "artifact types are 1-64 characters: letters, digits, '.', '_' and '-'"
 
 
+class RefKind(StrEnum):
+    LATEST = "latest"
+    INDEX = "index"
+    ALIAS = "alias"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a version reference (`latest`, `v3`, `production`) names.
+
+    `index` is None for a `vN` too long to be any version's index.
+    """
+
+    kind: RefKind
+    index: int | None = None
+    alias: str = ""
+
+
+def parse_ref(ref: str) -> Ref:
+    """The one reading of a version reference: `latest`, `vN` (any case), or an alias."""
+    ref = (ref or "").strip()
+    if ref.lower() == "latest":
+        return Ref(RefKind.LATEST)
+    if match := _VERSION_REF_RE.match(ref):
+        digits = match.group(1)
+        return Ref(RefKind.INDEX, int(digits) if len(digits) <= INDEX_DIGITS_MAX else None)
+    return Ref(RefKind.ALIAS, alias=ref)
+
+
 def is_reserved_alias(name: str) -> bool:
-    return bool(RESERVED_ALIAS_RE.match(name))
+    """`latest` and `vN` are assigned by the system and cannot be aliases."""
+    return parse_ref(name).kind != RefKind.ALIAS
+
+
+def split_list(raw: str) -> list[str]:
+    """A comma-separated input ("a, b,") as its non-empty items.
+
+    Aliases, tags and types cannot hold a comma, so one field can carry several.
+    """
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
 def alias_problem(name: str) -> str | None:

@@ -1,19 +1,18 @@
 """Background work (Django tasks, database backend; `manage.py db_worker` runs it).
 
-Deliveries are enqueued after the change commits; the sweeper is the safety net: it runs
-while any delivery is unfinished and sends whatever is due — deliveries whose enqueue was
-lost in a crash, retries, and claims whose worker died (expired lease).
+A delivery's task is enqueued in the same transaction as the change that caused it, so it
+exists exactly when the delivery does. A retry is the same task enqueued again with the
+backend's `run_after`. What a task cannot cover — a worker that died holding a claim —
+is picked up by `manage.py sweep_deliveries`, run periodically beside the worker.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
+from registry.models import DeliveryAttempt
 from registry.webhooks import outbox
 
 log = logging.getLogger("registry.webhooks")
@@ -21,61 +20,42 @@ SWEEP_BATCH = 200
 
 
 @task()
-def deliver(delivery_id: int) -> str:
-    """Send one delivery if it is still due (a no-op when another worker sent it)."""
-    delivery = outbox.claim(delivery_id)
-    if delivery is None:
-        return "not due"
-    return outbox.send(delivery).outcome
+def deliver(delivery_ids: list[int]) -> list[str]:
+    """Send the deliveries of one change that are still due (another worker may have sent
+    some: each is claimed with a compare-and-set first)."""
+    outcomes = []
+    for delivery_id in delivery_ids:
+        delivery = outbox.claim(delivery_id)
+        outcomes.append("not due" if delivery is None else send_and_schedule(delivery))
+    return outcomes
 
 
-@task()
-def sweep_deliveries() -> int:
-    """Send every due delivery, then come back while anything is unfinished."""
+def send_and_schedule(delivery) -> str:
+    """Send a claimed delivery once; a retry is queued for when it falls due."""
+    attempt = outbox.send(delivery)
+    if attempt.outcome == DeliveryAttempt.Outcome.RETRY:
+        delivery.refresh_from_db(fields=["next_attempt_at"])
+        enqueue_deliveries([delivery.pk], run_after=delivery.next_attempt_at)
+    return attempt.outcome
+
+
+def enqueue_deliveries(delivery_ids: list[int], run_after=None) -> None:
+    """Queue one task for a change's deliveries: one row, however many automations match.
+
+    Inside a change's transaction the task row commits (or rolls back) with it.
+    """
+    send = deliver.using(run_after=run_after) if run_after else deliver
+    send.enqueue(delivery_ids)
+
+
+def sweep() -> int:
+    """Send every delivery that is due but has no live task: claims whose worker died
+    (expired lease), or deliveries queued before a task row could be written."""
     sent = 0
     while sent < SWEEP_BATCH:
         delivery = outbox.claim_next()
         if delivery is None:
             break
-        outbox.send(delivery)
+        send_and_schedule(delivery)
         sent += 1
-    if outbox.unfinished_exists():
-        when = outbox.next_due_at() or timezone.now()
-        ensure_sweeper(run_after=max(when, timezone.now() + timedelta(seconds=1)))
     return sent
-
-
-def enqueue_deliveries(delivery_ids: list[int], run_after=None) -> None:
-    """Queue one task per delivery (one commit for all), so several workers share them."""
-    task = deliver.using(run_after=run_after) if run_after else deliver
-    try:
-        with transaction.atomic():
-            for delivery_id in delivery_ids:
-                task.enqueue(delivery_id)
-    except Exception:
-        # The sweeper will send them; the change itself has already committed.
-        log.exception("could not enqueue deliveries %s; the sweeper will send them", delivery_ids)
-
-
-def ensure_sweeper(run_after=None) -> None:
-    """Make sure one sweep is queued (at `run_after`, default one lease from now).
-
-    Called inside the change's transaction: with the database backend the queued sweep
-    commits together with the outbox rows, so no crash window loses a delivery.
-    """
-    run_after = run_after or timezone.now() + outbox.lease()
-    backend = sweep_deliveries.get_backend()
-    from django_tasks_db.backend import DatabaseBackend
-
-    if isinstance(backend, DatabaseBackend):
-        from django.tasks import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-
-        queued = DBTaskResult.objects.filter(
-            task_path=sweep_deliveries.module_path, status=TaskResultStatus.READY
-        )
-        # An earlier sweep already queued covers this one.
-        if queued.filter(run_after__lte=run_after).exists():
-            return
-        queued.delete()
-    sweep_deliveries.using(run_after=run_after).enqueue()

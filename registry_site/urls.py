@@ -8,4 +8,4 @@ urlpatterns = [
     path("", include("registry.urls")),
 ]
 
-handler404 = "registry.views.common.page_not_found"
+handler404 = "registry.views.pages.page_not_found"

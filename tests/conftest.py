@@ -127,7 +127,7 @@ def restricted(db, personas, org_admin):
     reg = registries.create_registry(
         name="Secret",
         actor=org_admin,
-        visibility=Registry.RESTRICTED,
+        visibility=Registry.Visibility.RESTRICTED,
         accepted_types=["model", "dataset"],
     )
     _grant_all(reg, personas, org_admin)

@@ -15,6 +15,7 @@ from registry.api.schemas import (
 )
 from registry.errors import Invalid
 from registry.models import ArtifactVersion
+from registry.selectors.sources import get_run
 from registry.services import artifacts
 from registry.storage import CHUNK, check_digest, missing_digests, store_blob
 
@@ -108,7 +109,7 @@ def commit_version(request, entity: str, project: str, payload: ArtifactVersionI
     actor = request.auth
     manifest = _manifest(payload.files)
     if payload.run_id:
-        run = artifacts.get_run(entity=entity, project=project, run_id=payload.run_id, actor=actor)
+        run = get_run(entity=entity, project=project, run_id=payload.run_id, actor=actor)
         proj = run.project
     else:
         run = None

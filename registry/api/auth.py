@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from registry.services import api_keys
+from registry import key_auth
 
 NO_CREDENTIALS = (
     "Authentication required: send 'Authorization: Bearer <key>' with a key from the "
@@ -26,36 +24,22 @@ CSRF_FAILED = (
 )
 
 
-@dataclass(frozen=True)
-class DeferredKey:
-    """A bearer key not checked yet: the view checks it in the same query as its own read."""
-
-    token: str = field(repr=False)  # a secret: never in a repr, a log line or a traceback
+def bearer_token(request: HttpRequest) -> str | None:
+    """The key in `Authorization: Bearer <key>`, or None without such a header."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer <key>`.
-
-    With `deferred=True` the key is only checked for shape here and the view receives a
-    `DeferredKey`, to check it together with its read (see `lookups.resolve_with_key`):
-    the endpoint pipelines poll then costs one database round trip, not two.
-    """
-
-    def __init__(self, *, deferred: bool = False) -> None:
-        super().__init__()
-        self.deferred = deferred
+    """`Authorization: Bearer <key>`."""
 
     def __call__(self, request: HttpRequest):
         # Not HttpBearer.__call__: that logs the whole header under DEBUG (a secret).
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        return self.authenticate(request, token.strip())
+        token = bearer_token(request)
+        return None if token is None else self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str):
-        if self.deferred and api_keys.looks_like_key(token):
-            return DeferredKey(token)
-        user = api_keys.authenticate(token)
+        user = key_auth.authenticate(token)
         if user is None:
             request._registry_bad_key = True
         return user
@@ -83,10 +67,17 @@ def unauthenticated_message(request: HttpRequest) -> str:
 
 
 def refuse_bad_key(request: HttpRequest) -> AuthenticationError:
-    """The 401 for a deferred key the view found not valid (same answer as up front)."""
+    """The 401 for a key a view checked itself (the same answer as `ApiKeyAuth`'s)."""
     request._registry_bad_key = True
     return AuthenticationError()
 
 
+def session_user(request: HttpRequest):
+    """The signed-in user of a read-only request that authenticates itself; 401 if none."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise AuthenticationError()
+    return user
+
+
 AUTH = [ApiKeyAuth(), SessionAuth()]
-AUTH_DEFERRED = [ApiKeyAuth(deferred=True), SessionAuth()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
-from registry import permissions, selectors
+from registry import permissions
 from registry.api.schemas import (
     CollectionIn,
     CollectionOut,
@@ -15,6 +15,8 @@ from registry.api.schemas import (
     TagsIn,
 )
 from registry.models import Collection, Registry
+from registry.selectors import collections as collection_reads
+from registry.selectors.registries import visible_registries
 from registry.services import collections as collection_services
 from registry.services import registries as registry_services
 
@@ -49,7 +51,7 @@ def collection_out(collection: Collection) -> dict:
 @router.get("", response={200: list[RegistryOut], 401: Error})
 def list_registries(request):
     """Registries the caller can see, with their role in each."""
-    registries = list(selectors.visible_registries(request.auth))
+    registries = list(visible_registries(request.auth))
     permissions.prefetch_roles(request.auth, registries)
     return [registry_out(r, request.auth) for r in registries]
 
@@ -76,7 +78,7 @@ def get_registry(request, registry: str):
 @router.get("/{registry}/collections", response={200: list[CollectionOut], **ERRORS})
 def list_collections(request, registry: str):
     reg = permissions.get_registry_for_user(request.auth, registry)
-    collections = selectors.collections_of(reg).select_related("registry")
+    collections = collection_reads.collections_of(reg).select_related("registry")
     return [collection_out(c) for c in collections]
 
 
@@ -97,7 +99,7 @@ def create_collection(request, registry: str, payload: CollectionIn):
 
 def _collection(request, registry: str, collection: str) -> Collection:
     reg = permissions.get_registry_for_user(request.auth, registry)
-    return selectors.get_collection(reg, collection)
+    return collection_reads.get_collection(reg, collection)
 
 
 @router.get("/{registry}/collections/{collection}", response={200: CollectionOut, **ERRORS})

@@ -6,6 +6,7 @@ from ninja import Router, Status
 
 from registry.api.schemas import Error, RunIn, RunOut, Viewer
 from registry.models import Run
+from registry.selectors import sources
 from registry.services import artifacts
 
 router = Router(tags=["runs"])
@@ -47,7 +48,7 @@ def create_run(request, payload: RunIn):
 
 @router.get("/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **ERRORS})
 def get_run(request, entity: str, project: str, run_id: str):
-    run = artifacts.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
+    run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
     return run_out(run)
 
 
@@ -56,5 +57,5 @@ def get_run(request, entity: str, project: str, run_id: str):
     response={200: RunOut, **ERRORS},
 )
 def finish_run(request, entity: str, project: str, run_id: str):
-    run = artifacts.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
+    run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
     return run_out(artifacts.finish_run(run=run, actor=request.auth))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 
 from registry.api.schemas import Error
-from registry.search import search
+from registry.selectors.search import search
 
 PER_PAGE = 20
 
@@ -57,7 +57,7 @@ class SearchOut(Schema):
 def search_endpoint(request, params: Query[SearchParams]):
     """Hits the caller may see, best first: registries, then collections, then versions.
 
-    `count` stops at 1000 per kind (registry.search.COUNT_CAP); `count_is_exact` says
+    `count` stops at 1000 per kind (registry.selectors.search.COUNT_CAP); `count_is_exact` says
     whether it did.
     """
     page = max(params.page, 1)

@@ -1,14 +1,20 @@
-"""Linked versions: link, resolve (with ETag), aliases, tags, unlink, use, file download."""
+"""Linked versions: link, resolve (with ETag), aliases, tags, unlink, use, file download.
+
+Every route reads the version once (`selectors.versions.get_version_state`, or under the
+collection lock inside the alias services) and answers from that read: the body and its
+ETag come from the same `VersionState`.
+"""
 
 from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from ninja import Router, Status
 
-from registry import permissions, selectors
-from registry.api import auth, body_cache, lookups
+from registry import permissions
+from registry.api import auth, body_cache
 from registry.api.schemas import (
     AliasIn,
     Error,
@@ -18,52 +24,87 @@ from registry.api.schemas import (
     VersionOut,
     VersionSummary,
 )
-from registry.errors import NotFound
-from registry.models import ArtifactFile, LinkedVersion
+from registry.blob_response import blob_response
+from registry.names import split_list
+from registry.selectors import collections as collection_reads
+from registry.selectors import resolve as resolving
+from registry.selectors import sources
+from registry.selectors.files import version_file, version_files
+from registry.selectors.versions import (
+    VersionState,
+    chips_of_row,
+    get_version_state,
+    protected_names,
+    tags_of_row,
+    versions_of,
+)
 from registry.services import aliases, artifacts, linking, tags
-from registry.storage import iter_blob
 
 router = Router(tags=["versions"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 BASE = "/{registry}/collections/{collection}/versions"
-FILE_NOT_FOUND = "v{index} of '{collection}' has no file '{path}'."
 
 
-def _respond(response: HttpResponse, resolved: lookups.Resolved) -> dict:
-    response["ETag"] = resolved.etag
-    response["Cache-Control"] = "private, no-cache"
-    return lookups.version_payload(lookups.load(resolved))
-
-
-def _fresh(request, version: LinkedVersion) -> lookups.Resolved:
-    """The version re-read after a change, for the response and its new ETag."""
+def version_payload(state: VersionState) -> dict:
+    """The version as the API shows it (the resolve response)."""
+    version = state.version
     collection = version.collection
-    return lookups.resolve(
-        request.auth, collection.registry.name, collection.name, f"v{version.index}"
-    )
+    source = version.source
+    return {
+        "registry": collection.registry.name,
+        "collection": collection.name,
+        "type": collection.type,
+        "version": f"v{version.index}",
+        "index": version.index,
+        "aliases": [{"name": c.name, "kind": str(c.kind)} for c in state.chips],
+        "tags": list(state.tags),
+        "description": version.description,
+        "metadata": source.metadata,
+        "digest": source.digest,
+        "size": source.size,
+        "files": [
+            {"path": f.path, "sha256": f.blob_id, "size": f.size} for f in version_files(version)
+        ],
+        "source": {
+            "entity": source.artifact.project.team.name,
+            "project": source.artifact.project.name,
+            "artifact": source.artifact.name,
+            "version": f"v{source.index}",
+        },
+        "linked_at": version.linked_at,
+        "linked_by": version.linked_by.get_username() if version.linked_by_id else None,
+    }
 
 
-def _version(request, registry: str, collection: str, ref: str) -> LinkedVersion:
-    return lookups.load(lookups.resolve(request.auth, registry, collection, ref))
+def _answer(response: HttpResponse, state: VersionState) -> dict:
+    """A write's answer: the version as it is now, with its new ETag."""
+    response["ETag"] = state.etag
+    response["Cache-Control"] = "private, no-cache"
+    return version_payload(state)
+
+
+def _state(request, registry: str, collection: str, ref: str) -> VersionState:
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    return get_version_state(collection_reads.get_collection(reg, collection), ref)
 
 
 @router.get(BASE, response={200: list[VersionSummary], **ERRORS})
 def list_versions(request, registry: str, collection: str):
     """Versions of a collection, newest first, with their alias chips and tags."""
     reg = permissions.get_registry_for_user(request.auth, registry)
-    coll = selectors.get_collection(reg, collection)
-    versions = list(selectors.versions_of(coll))
+    coll = collection_reads.get_collection(reg, collection)
+    versions = list(versions_of(coll))
     latest = versions[0].index if versions else None
-    protected = selectors.protected_names(reg)
+    protected = protected_names(reg)
     return [
         {
             "version": f"v{v.index}",
             "index": v.index,
             "aliases": [
-                {"name": c.name, "kind": c.kind}
-                for c in selectors.chips_for(v, latest=latest, protected=protected)
+                {"name": c.name, "kind": str(c.kind)}
+                for c in chips_of_row(v, latest=latest, protected=protected)
             ],
-            "tags": [t.name for t in v.tags.all()],
+            "tags": tags_of_row(v),
             "linked_at": v.linked_at,
         }
         for v in versions
@@ -78,7 +119,7 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
     """
     reg = permissions.get_registry_for_user(request.auth, registry)
     src = payload.source
-    source = lookups.get_source_version(
+    source = sources.get_source_version(
         actor=request.auth,
         entity=src.entity,
         project=src.project,
@@ -93,33 +134,40 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
         actor=request.auth,
         description=payload.description,
     )
-    linked.collection.registry = reg
-    return Status((201 if created else 200), _respond(response, _fresh(request, linked)))
+    state = get_version_state(linked.collection, linked.index)
+    return Status((201 if created else 200), _answer(response, state))
 
 
 @router.get(
-    BASE + "/{ref}", response={200: VersionOut, 304: None, **ERRORS}, auth=auth.AUTH_DEFERRED
+    BASE + "/{ref}",
+    response={200: VersionOut, 304: None, **ERRORS},
+    auth=None,
+    openapi_extra={"security": [{"ApiKeyAuth": []}, {"SessionAuth": []}]},
 )
 def resolve(request, registry: str, collection: str, ref: str):
-    """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304."""
-    if isinstance(request.auth, auth.DeferredKey):
-        user, resolved = lookups.resolve_with_key(request.auth.token, registry, collection, ref)
+    """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304.
+
+    Authenticates by itself: a bearer key is checked in the same query that finds the
+    version, so a poll costs one database round trip.
+    """
+    token = auth.bearer_token(request)
+    if token is not None:
+        user, resolved = resolving.resolve_with_key(token, registry, collection, ref)
         if user is None:
             raise auth.refuse_bad_key(request)
-        request.auth = user
     else:
-        resolved = lookups.resolve(request.auth, registry, collection, ref)
-    etag = resolved.etag
-    if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
-        response = HttpResponse(status=304)
-    else:
-        body = body_cache.get(etag)
+        user = auth.session_user(request)
+        resolved = resolving.resolve(user, registry, collection, ref)
+    request.auth = user
+    response = get_conditional_response(request, etag=resolved.etag)
+    if response is None:
+        body = body_cache.get(resolved.etag)
         if body is None:
-            payload = VersionOut.model_validate(lookups.version_payload(lookups.load(resolved)))
+            payload = VersionOut.model_validate(version_payload(resolved.load()))
             body = json.dumps(payload.model_dump(mode="json")).encode()
-            body_cache.put(etag, body)
+            body_cache.put(resolved.etag, body)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["ETag"] = etag
+    response["ETag"] = resolved.etag
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -127,8 +175,8 @@ def resolve(request, registry: str, collection: str, ref: str):
 @router.delete(BASE + "/{ref}", response={204: None, **ERRORS})
 def unlink(request, registry: str, collection: str, ref: str):
     """Unlink a version; its vN is never reused. Admin if it holds a protected alias."""
-    version = _version(request, registry, collection, ref)
-    linking.unlink_version(version=version, actor=request.auth)
+    state = _state(request, registry, collection, ref)
+    linking.unlink_version(version=state.version, actor=request.auth)
     return Status(204, None)
 
 
@@ -136,49 +184,59 @@ def unlink(request, registry: str, collection: str, ref: str):
 def add_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, payload: AliasIn
 ):
-    """Add an alias; if another version of the collection holds it, it moves here."""
-    version = _version(request, registry, collection, ref)
-    aliases.add_alias(version=version, name=payload.name, actor=request.auth)
-    return _respond(response, _fresh(request, version))
+    """Add an alias (or several, comma-separated); one another version of the collection
+    holds moves here. All or none."""
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    state = aliases.add_aliases_at(
+        registry=reg,
+        collection=collection,
+        ref=ref,
+        names=split_list(payload.name),
+        actor=request.auth,
+    )
+    return _answer(response, state)
 
 
 @router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})
 def remove_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, name: str
 ):
-    version = _version(request, registry, collection, ref)
-    aliases.remove_alias(version=version, name=name, actor=request.auth)
-    return _respond(response, _fresh(request, version))
+    reg = permissions.get_registry_for_user(request.auth, registry)
+    state = aliases.remove_alias_at(
+        registry=reg, collection=collection, ref=ref, name=name, actor=request.auth
+    )
+    return _answer(response, state)
 
 
 @router.post(BASE + "/{ref}/tags", response={200: VersionOut, **ERRORS})
 def add_tags(
     request, response: HttpResponse, registry: str, collection: str, ref: str, payload: TagsIn
 ):
-    version = _version(request, registry, collection, ref)
-    tags.add_version_tags(version=version, names=payload.names, actor=request.auth)
-    return _respond(response, _fresh(request, version))
+    state = _state(request, registry, collection, ref)
+    tags.add_version_tags(version=state.version, names=payload.names, actor=request.auth)
+    return _answer(response, get_version_state(state.version.collection, state.version.index))
 
 
 @router.delete(BASE + "/{ref}/tags/{tag}", response={200: VersionOut, **ERRORS})
 def remove_tag(request, response: HttpResponse, registry: str, collection: str, ref: str, tag: str):
-    version = _version(request, registry, collection, ref)
-    tags.remove_version_tag(version=version, name=tag, actor=request.auth)
-    return _respond(response, _fresh(request, version))
+    state = _state(request, registry, collection, ref)
+    tags.remove_version_tag(version=state.version, name=tag, actor=request.auth)
+    return _answer(response, get_version_state(state.version.collection, state.version.index))
 
 
 @router.post(BASE + "/{ref}/use", response={200: VersionOut, **ERRORS})
 def use(request, response: HttpResponse, registry: str, collection: str, ref: str, payload: UseIn):
     """Record that a run uses this version (lineage); needs the Viewer role."""
-    version = _version(request, registry, collection, ref)
-    run = artifacts.get_run(
+    state = _state(request, registry, collection, ref)
+    run = sources.get_run(
         entity=payload.entity, project=payload.project, run_id=payload.run_id, actor=request.auth
     )
-    artifacts.record_use(linked=version, actor=request.auth, run=run)
-    return _respond(response, _fresh(request, version))
+    artifacts.record_use(linked=state.version, actor=request.auth, run=run)
+    return _answer(response, state)
 
 
-@router.get(
+@router.api_operation(
+    ["GET", "HEAD"],
     BASE + "/{ref}/files/{path:path}",
     response={200: None, 304: None, **ERRORS},
     openapi_extra={
@@ -194,27 +252,6 @@ def use(request, response: HttpResponse, registry: str, collection: str, ref: st
 )
 def download_file(request, registry: str, collection: str, ref: str, path: str):
     """Stream one file of the version, with Content-Length and its sha256 as ETag."""
-    version = _version(request, registry, collection, ref)
-    permissions.check_can_download(request.auth, version.collection.registry)
-    file = (
-        ArtifactFile.objects.select_related("blob")
-        .filter(version_id=version.source_id, path=path)
-        .first()
-    )
-    if file is None:
-        raise NotFound(
-            FILE_NOT_FOUND.format(
-                index=version.index, collection=version.collection.name, path=path
-            )
-        )
-    etag = f'"{file.blob_id}"'
-    if lookups.etag_matches(request.headers.get("If-None-Match"), etag):
-        not_modified = HttpResponse(status=304)
-        not_modified["ETag"] = etag
-        return not_modified
-    stream = StreamingHttpResponse(iter_blob(file.blob), content_type="application/octet-stream")
-    stream["Content-Length"] = str(file.size)
-    stream["ETag"] = etag
-    filename = path.rsplit("/", 1)[-1].replace('"', "")
-    stream["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return stream
+    state = _state(request, registry, collection, ref)
+    permissions.check_can_download(request.auth, state.version.collection.registry)
+    return blob_response(request, version_file(state.version, path))

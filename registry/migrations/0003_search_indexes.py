@@ -1,5 +1,5 @@
 """Search indexes on PostgreSQL: pg_trgm GIN indexes for substring matches and
-`COLLATE "C"` b-trees for exact and prefix matches (see registry/search.py).
+`COLLATE "C"` b-trees for exact and prefix matches (see registry/selectors/search.py).
 
 SQLite keeps simple matching: the operations do nothing there.
 """

@@ -15,6 +15,7 @@ from registry.models.automations import (
     Automation,
     Delivery,
     DeliveryAttempt,
+    EventType,
     SlackDestination,
     WebhookEndpoint,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "Collection",
     "CollectionTag",
     "Delivery",
+    "EventType",
     "DeliveryAttempt",
     "LinkedVersion",
     "Project",

@@ -75,14 +75,16 @@ class AliasEvent(models.Model):
     a version is unlinked.
     """
 
-    ADD, MOVE, REMOVE = "add", "move", "remove"
-    ACTIONS = [(ADD, "added"), (MOVE, "moved"), (REMOVE, "removed")]
+    class Action(models.TextChoices):
+        ADD = "add", "added"
+        MOVE = "move", "moved"
+        REMOVE = "remove", "removed"
 
     collection = models.ForeignKey(
         Collection, on_delete=models.CASCADE, related_name="alias_events"
     )
     alias = models.CharField(max_length=128)
-    action = models.CharField(max_length=8, choices=ACTIONS)
+    action = models.CharField(max_length=8, choices=Action.choices)
     from_index = models.PositiveIntegerField(null=True, blank=True)
     to_index = models.PositiveIntegerField(null=True, blank=True)
     from_version = models.ForeignKey(
@@ -106,3 +108,20 @@ class AliasEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} {self.action}"
+
+    @classmethod
+    def build(cls, collection, alias: str, action, actor, *, source=None, to=None) -> AliasEvent:
+        """An unsaved history row: `alias` left version `source` and/or reached `to`.
+
+        The one place history rows are shaped; services save them (singly or in bulk).
+        """
+        return cls(
+            collection=collection,
+            alias=alias,
+            action=action,
+            from_version=source,
+            from_index=source.index if source is not None else None,
+            to_version=to,
+            to_index=to.index if to is not None else None,
+            actor=actor,
+        )

@@ -22,14 +22,15 @@ class Project(models.Model):
 
 
 class Run(models.Model):
-    RUNNING, FINISHED = "running", "finished"
+    class State(models.TextChoices):
+        RUNNING = "running"
+        FINISHED = "finished"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="runs")
     run_id = models.CharField(max_length=64)
     name = models.CharField(max_length=128, blank=True)
     job_type = models.CharField(max_length=64, blank=True)
-    state = models.CharField(
-        max_length=16, choices=[(RUNNING, "running"), (FINISHED, "finished")], default=RUNNING
-    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -123,10 +124,13 @@ class ArtifactFile(models.Model):
 class RunArtifact(models.Model):
     """Lineage: a run logged (produced) or used (consumed) an artifact version."""
 
-    LOGGED, USED = "logged", "used"
+    class Kind(models.TextChoices):
+        LOGGED = "logged"
+        USED = "used"
+
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifact_links")
     version = models.ForeignKey(ArtifactVersion, on_delete=models.CASCADE, related_name="run_links")
-    kind = models.CharField(max_length=8, choices=[(LOGGED, "logged"), (USED, "used")])
+    kind = models.CharField(max_length=8, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

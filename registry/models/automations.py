@@ -13,12 +13,26 @@ from django.db.models.functions import Lower
 
 from registry.models.registries import Collection, Registry
 
-EVENT_CHOICES = [
-    ("LINK_ARTIFACT", "A version is linked (LINK_ARTIFACT)"),
-    ("ADD_ARTIFACT_ALIAS", "An alias is added or moved (ADD_ARTIFACT_ALIAS)"),
-    ("REMOVE_ARTIFACT_ALIAS", "An alias is removed (REMOVE_ARTIFACT_ALIAS)"),
-    ("UNLINK_ARTIFACT", "A version is unlinked (UNLINK_ARTIFACT)"),
-]
+
+class EventType(models.TextChoices):
+    """What happened in a registry; automations fire on these (W&B's event names)."""
+
+    LINK_ARTIFACT = "LINK_ARTIFACT", "A version is linked (LINK_ARTIFACT)"
+    ADD_ARTIFACT_ALIAS = "ADD_ARTIFACT_ALIAS", "An alias is added or moved (ADD_ARTIFACT_ALIAS)"
+    REMOVE_ARTIFACT_ALIAS = "REMOVE_ARTIFACT_ALIAS", "An alias is removed (REMOVE_ARTIFACT_ALIAS)"
+    UNLINK_ARTIFACT = "UNLINK_ARTIFACT", "A version is unlinked (UNLINK_ARTIFACT)"
+
+
+class AutomationAction(models.TextChoices):
+    SLACK = "slack", "Slack message"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Failed"
 
 
 class WebhookEndpoint(models.Model):
@@ -76,8 +90,7 @@ class SlackDestination(models.Model):
 
 
 class Automation(models.Model):
-    SLACK, WEBHOOK = "slack", "webhook"
-    ACTION_CHOICES = [(SLACK, "Slack message"), (WEBHOOK, "Webhook")]
+    Action = AutomationAction
 
     registry = models.ForeignKey(Registry, on_delete=models.CASCADE, related_name="automations")
     # Null: the whole registry, including collections created later.
@@ -85,9 +98,9 @@ class Automation(models.Model):
         Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="automations"
     )
     name = models.CharField(max_length=128)
-    event = models.CharField(max_length=32, choices=EVENT_CHOICES)
+    event = models.CharField(max_length=32, choices=EventType.choices)
     alias_regex = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=16, choices=ACTION_CHOICES)
+    action = models.CharField(max_length=16, choices=Action.choices)
     slack = models.ForeignKey(
         SlackDestination, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
@@ -106,12 +119,12 @@ class Automation(models.Model):
         constraints = [
             models.UniqueConstraint("registry", Lower("name"), name="automation_name_ci"),
             models.CheckConstraint(
-                condition=Q(event__in=[e for e, _ in EVENT_CHOICES]), name="automation_event_valid"
+                condition=Q(event__in=EventType.values), name="automation_event_valid"
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(action="slack", slack__isnull=False, endpoint__isnull=True)
-                    | Q(action="webhook", endpoint__isnull=False, slack__isnull=True)
+                    Q(action=AutomationAction.SLACK, slack__isnull=False, endpoint__isnull=True)
+                    | Q(action=AutomationAction.WEBHOOK, endpoint__isnull=False, slack__isnull=True)
                 ),
                 name="automation_action_target",
             ),
@@ -125,7 +138,7 @@ class Automation(models.Model):
 
     @property
     def target_label(self) -> str:
-        if self.action == self.SLACK:
+        if self.action == self.Action.SLACK:
             return f"notify {self.slack.channel}"
         return f"call webhook {self.endpoint.name}"
 
@@ -133,22 +146,16 @@ class Automation(models.Model):
 class Delivery(models.Model):
     """One outbox message: written in the change's transaction, sent by the worker."""
 
-    PENDING, SENDING, SUCCEEDED, FAILED = "pending", "sending", "succeeded", "failed"
-    STATUS_CHOICES = [
-        (PENDING, "Pending"),
-        (SENDING, "Sending"),
-        (SUCCEEDED, "Delivered"),
-        (FAILED, "Failed"),
-    ]
+    Status = DeliveryStatus
 
     automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="deliveries")
     # Standard Webhooks `webhook-id`: the same for every attempt, so receivers can dedupe.
     message_id = models.CharField(max_length=64, unique=True)
-    event_type = models.CharField(max_length=32)
+    event_type = models.CharField(max_length=32, choices=EventType.choices)
     # Snapshot taken at enqueue time: the version may be unlinked right after.
     payload = models.JSONField()
     is_test = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=PENDING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)  # in the current round (see redeliver)
     next_attempt_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -161,7 +168,7 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sending", "succeeded", "failed"]),
+                condition=Q(status__in=DeliveryStatus.values),
                 name="delivery_status_valid",
             )
         ]
@@ -172,15 +179,17 @@ class Delivery(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    SUCCESS, RETRY, FAILED = "success", "retry", "failed"
-    OUTCOME_CHOICES = [(SUCCESS, "Delivered"), (RETRY, "Will retry"), (FAILED, "Failed")]
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Delivered"
+        RETRY = "retry", "Will retry"
+        FAILED = "failed", "Failed"
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
     number = models.PositiveIntegerField()  # within the current round of attempts
     started_at = models.DateTimeField()
     status_code = models.PositiveIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=16, choices=OUTCOME_CHOICES)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
     error = models.CharField(max_length=500, blank=True)
     response_excerpt = models.TextField(blank=True)
 

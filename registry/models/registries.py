@@ -8,13 +8,19 @@ from django.db.models.functions import Lower
 from registry.models.artifacts import ArtifactVersion
 
 
+class Visibility(models.TextChoices):
+    ORGANIZATION = "organization", "Organization"
+    RESTRICTED = "restricted", "Restricted"
+
+
 class Registry(models.Model):
-    ORGANIZATION, RESTRICTED = "organization", "restricted"
-    VISIBILITY_CHOICES = [(ORGANIZATION, "Organization"), (RESTRICTED, "Restricted")]
+    Visibility = Visibility
 
     name = models.CharField(max_length=113)
     description = models.TextField(blank=True)
-    visibility = models.CharField(max_length=16, choices=VISIBILITY_CHOICES, default=ORGANIZATION)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.ORGANIZATION
+    )
     accepted_types = models.JSONField(default=list, blank=True)
     is_core = models.BooleanField(default=False)
     created_by = models.ForeignKey(
@@ -32,7 +38,7 @@ class Registry(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="registry_name_ci_unique"),
             models.CheckConstraint(
-                condition=Q(visibility__in=["organization", "restricted"]),
+                condition=Q(visibility__in=Visibility.values),
                 name="registry_visibility_valid",
             ),
         ]

@@ -1,22 +1,32 @@
-"""Adding, moving and removing aliases on linked versions (invariants 2-6, 9)."""
+"""Adding, moving and removing aliases on linked versions (invariants 2-6, 9).
+
+Each write locks its collection, reads the version once under the lock, and returns the
+version's new state (chips, ETag) so callers answer without reading it again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from registry import permissions
 from registry.errors import Invalid, NotFound
-from registry.models import Alias, AliasEvent, Collection, LinkedVersion
-from registry.names import alias_problem, is_reserved_alias
-from registry.services import events
-from registry.services.common import lock_collection, protected_names
+from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
+from registry.names import Ref, alias_problem, is_reserved_alias
+from registry.selectors.versions import VersionState, get_version_state
+from registry.services import automations
+from registry.services.events import RegistryEvent
+from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
 
 RESERVED_ALIAS = (
     "'{name}' is a default alias: 'latest' and 'vN' are assigned automatically and cannot "
     "be added or removed by hand."
 )
 ALIAS_NOT_HELD = "v{index} of '{collection}' has no alias '{name}'."
-VERSION_GONE = "That version is no longer linked to '{collection}'."
+NO_ALIAS_GIVEN = "Give at least one alias; separate several with commas."
+SEVERAL_REFUSED = "{message} None of the aliases were added."
 
 
 def validate_alias_name(name: str) -> str:
@@ -29,141 +39,224 @@ def validate_alias_name(name: str) -> str:
     return name
 
 
-def _locked_version(version: LinkedVersion) -> tuple[Collection, LinkedVersion]:
-    collection = lock_collection(version.collection_id)
-    fresh = LinkedVersion.objects.filter(pk=version.pk).first()
-    if fresh is None:
-        raise NotFound(VERSION_GONE.format(collection=collection.name))
-    fresh.collection = collection
-    return collection, fresh
+def validate_alias_names(names: Iterable[str]) -> list[str]:
+    """Each name checked; a name given twice (in any case) is kept once."""
+    if isinstance(names, str):
+        names = [names]  # one alias, not its characters
+    kept, seen = [], set()
+    for raw in names:
+        name = validate_alias_name(raw)
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            kept.append(name)
+    return kept
 
 
-def apply_alias(
-    *, collection: Collection, version: LinkedVersion, name: str, actor, protected: set[str]
-) -> Alias:
-    """Put alias `name` on `version`, moving it if another version holds it.
+def holders_of(collection: Collection, names: Iterable[str]) -> dict[str, Alias]:
+    """{lowercased name: the Alias} for those of `names` some version of `collection` holds."""
+    wanted = [n.lower() for n in names]
+    if not wanted:
+        return {}
+    found = (
+        Alias.objects.filter(collection=collection)
+        .select_related("version")
+        .only("name", "version__index", "version__collection_id")
+        .annotate(lname=Lower("name"))
+        .filter(lname__in=wanted)
+    )
+    return {alias.lname: alias for alias in found}
 
-    The caller holds the collection lock and has validated the name. Re-adding an alias
-    the version already holds changes nothing and emits nothing.
+
+def apply_aliases(
+    *,
+    collection: Collection,
+    version: LinkedVersion,
+    names: list[str],
+    actor,
+    protected: frozenset[str],
+) -> list[str]:
+    """Put each of `names` on `version`, moving those another version holds.
+
+    The caller holds the collection lock, has validated the names and checked the Member
+    role. Protected names need an admin; every refusal comes before the first write. A
+    name the version already holds changes nothing and fires nothing. Returns the names
+    as stored (a moved alias keeps the case it was first typed in).
     """
     registry = collection.registry
-    is_protected = name.lower() in protected
-    existing = (
-        Alias.objects.select_for_update()
-        .select_related("version")
-        .filter(collection=collection, name__iexact=name)
-        .first()
-    )
-    if existing is not None and existing.version_id == version.pk:
-        return existing
-    verb = "move" if existing is not None else "add"
-    permissions.check_alias_change(actor, registry, name, verb, is_protected)
-    if existing is not None:
-        previous = existing.version
-        existing.version = version
-        existing.save(update_fields=["version"])
-        alias = existing
-        AliasEvent.objects.create(
-            collection=collection,
-            alias=alias.name,
-            action=AliasEvent.MOVE,
-            from_index=previous.index,
-            from_version=previous,
-            to_index=version.index,
-            to_version=version,
-            actor=actor,
-        )
-        previous_index = previous.index
-    else:
-        alias = Alias.objects.create(
-            collection=collection, version=version, name=name, created_by=actor
-        )
-        AliasEvent.objects.create(
-            collection=collection,
-            alias=name,
-            action=AliasEvent.ADD,
-            to_index=version.index,
-            to_version=version,
-            actor=actor,
-        )
-        previous_index = None
-    events.emit(
-        events.RegistryEvent(
-            type=events.ADD_ARTIFACT_ALIAS,
-            collection=collection,
-            version=version,
-            actor=actor,
-            alias=alias.name,
-            previous_index=previous_index,
-        )
-    )
-    return alias
-
-
-@transaction.atomic
-def add_alias(*, version: LinkedVersion, name: str, actor) -> Alias:
-    """Add `name` to `version`; moves it if another version of the collection holds it."""
-    permissions.check_can_write(
-        actor, version.collection.registry, f"Changing alias '{(name or '').strip()}'"
-    )
-    name = validate_alias_name(name)
-    collection, version = _locked_version(version)
-    return apply_alias(
-        collection=collection,
-        version=version,
-        name=name,
-        actor=actor,
-        protected=protected_names(collection.registry),
-    )
-
-
-@transaction.atomic
-def add_aliases(*, version: LinkedVersion, names: list[str], actor) -> list[Alias]:
-    """Add several aliases to `version` at once: all of them, or on any refusal none.
-
-    Each is an ordinary `add_alias` (moves, history, automations), inside one transaction;
-    a name given twice (in any case) is added once.
-    """
-    added, seen = [], set()
+    holders = holders_of(collection, names)
     for name in names:
-        key = (name or "").strip().lower()
-        if key not in seen:
-            seen.add(key)
-            added.append(add_alias(version=version, name=name, actor=actor))
-    return added
+        holder = holders.get(name.lower())
+        if name.lower() in protected and (holder is None or holder.version_id != version.pk):
+            verb = "add" if holder is None else "move"
+            permissions.check_protected_alias(actor, registry, name, verb)
+    stored, history, events, created = [], [], [], []
+    for name in names:
+        holder = holders.get(name.lower())
+        if holder is not None and holder.version_id == version.pk:
+            stored.append(holder.name)
+            continue
+        if holder is None:
+            created.append(
+                Alias(collection=collection, version=version, name=name, created_by=actor)
+            )
+            history.append(
+                AliasEvent.build(collection, name, AliasEvent.Action.ADD, actor, to=version)
+            )
+            previous_index = None
+        else:
+            Alias.objects.filter(pk=holder.pk).update(version=version)
+            history.append(
+                AliasEvent.build(
+                    collection,
+                    holder.name,
+                    AliasEvent.Action.MOVE,
+                    actor,
+                    source=holder.version,
+                    to=version,
+                )
+            )
+            previous_index = holder.version.index
+        name = holder.name if holder is not None else name
+        stored.append(name)
+        events.append(
+            RegistryEvent(
+                type=EventType.ADD_ARTIFACT_ALIAS,
+                collection=collection,
+                version=version,
+                actor=actor,
+                alias=name,
+                previous_index=previous_index,
+            )
+        )
+    Alias.objects.bulk_create(created)
+    AliasEvent.objects.bulk_create(history)
+    automations.on_events(events)
+    return stored
+
+
+def _locked_state(registry: Registry, collection: Collection | str, ref):
+    """Lock the collection, then read the version `ref` names under the lock.
+
+    `collection` is a name, or a Collection already in hand (then a version that was
+    unlinked meanwhile is reported as such).
+    """
+    if isinstance(collection, str):
+        locked = lock_collection_named(registry, collection)
+        return locked, get_version_state(locked, ref)
+    locked = lock_collection(collection.pk)
+    try:
+        return locked, get_version_state(locked, ref)
+    except NotFound:
+        raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
 
 
 @transaction.atomic
-def remove_alias(*, version: LinkedVersion, name: str, actor) -> None:
+def add_aliases_at(
+    *,
+    registry: Registry,
+    collection: Collection | str,
+    ref: str | int | Ref,
+    names: Iterable[str],
+    actor,
+) -> VersionState:
+    """Add one or more aliases to the version `ref` names: all of them, or on any
+    refusal none. An alias another version of the collection holds moves here."""
+    names = list(names) if not isinstance(names, str) else [names]
+    permissions.check_can_write(actor, registry, f"Changing alias '{_first(names)}'")
+    try:
+        wanted = validate_alias_names(names)
+    except Invalid as refusal:
+        raise _all_or_none(refusal, names) from None
+    if not wanted:
+        raise Invalid(NO_ALIAS_GIVEN)
+    locked, state = _locked_state(registry, collection, ref)
+    try:
+        stored = apply_aliases(
+            collection=locked,
+            version=state.version,
+            names=wanted,
+            actor=actor,
+            protected=state.protected,
+        )
+    except (Invalid, permissions.Forbidden) as refusal:
+        raise _all_or_none(refusal, wanted) from None
+    held = {a.lower(): a for a in state.aliases}
+    held.update({name.lower(): name for name in stored})
+    return state.with_aliases(held.values())
+
+
+def _first(names: list[str]) -> str:
+    return (names[0] if names else "").strip()
+
+
+def _all_or_none(refusal, names: list[str]):
+    """With several aliases, a refusal says that none was added."""
+    if len(names) > 1:
+        refusal.message = SEVERAL_REFUSED.format(message=refusal.message)
+        refusal.args = (refusal.message,)
+    return refusal
+
+
+def add_aliases(*, version: LinkedVersion, names: Iterable[str], actor) -> VersionState:
+    """`add_aliases_at` for a version already in hand."""
+    collection = version.collection
+    return add_aliases_at(
+        registry=collection.registry,
+        collection=collection,
+        ref=version.index,
+        names=names,
+        actor=actor,
+    )
+
+
+def add_alias(*, version: LinkedVersion, name: str, actor) -> VersionState:
+    return add_aliases(version=version, names=[name], actor=actor)
+
+
+def alias_not_held(version: LinkedVersion, name: str) -> NotFound:
+    return NotFound(
+        ALIAS_NOT_HELD.format(index=version.index, collection=version.collection.name, name=name)
+    )
+
+
+@transaction.atomic
+def remove_alias_at(
+    *, registry: Registry, collection: Collection | str, ref: str | int | Ref, name: str, actor
+) -> VersionState:
     name = (name or "").strip()
-    permissions.check_can_write(actor, version.collection.registry, f"Changing alias '{name}'")
+    permissions.check_can_write(actor, registry, f"Changing alias '{name}'")
     if is_reserved_alias(name):
         raise Invalid(RESERVED_ALIAS.format(name=name))
-    collection, version = _locked_version(version)
+    locked, state = _locked_state(registry, collection, ref)
+    version = state.version
     alias = Alias.objects.filter(version=version, name__iexact=name).first()
     if alias is None:
-        raise NotFound(
-            ALIAS_NOT_HELD.format(index=version.index, collection=collection.name, name=name)
-        )
-    registry = collection.registry
-    permissions.check_alias_change(
-        actor, registry, alias.name, "remove", alias.name.lower() in protected_names(registry)
-    )
+        raise alias_not_held(version, name)
+    if alias.name.lower() in state.protected:
+        permissions.check_protected_alias(actor, registry, alias.name, "remove")
     alias.delete()
-    AliasEvent.objects.create(
-        collection=collection,
-        alias=alias.name,
-        action=AliasEvent.REMOVE,
-        from_index=version.index,
-        from_version=version,
-        actor=actor,
+    AliasEvent.build(locked, alias.name, AliasEvent.Action.REMOVE, actor, source=version).save()
+    automations.on_events(
+        [
+            RegistryEvent(
+                type=EventType.REMOVE_ARTIFACT_ALIAS,
+                collection=locked,
+                version=version,
+                actor=actor,
+                alias=alias.name,
+            )
+        ]
     )
-    events.emit(
-        events.RegistryEvent(
-            type=events.REMOVE_ARTIFACT_ALIAS,
-            collection=collection,
-            version=version,
-            actor=actor,
-            alias=alias.name,
-        )
+    return state.with_aliases(a for a in state.aliases if a.lower() != alias.name.lower())
+
+
+def remove_alias(*, version: LinkedVersion, name: str, actor) -> VersionState:
+    """`remove_alias_at` for a version already in hand."""
+    collection = version.collection
+    return remove_alias_at(
+        registry=collection.registry,
+        collection=collection,
+        ref=version.index,
+        name=name,
+        actor=actor,
     )

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from registry import permissions
-from registry.errors import Forbidden, Invalid, NotFound
+from registry.errors import Forbidden, Invalid
 from registry.models import (
     Artifact,
     ArtifactFile,
@@ -33,7 +33,6 @@ TEAM_CREATION_OFF = (
     "Entity '{name}' does not exist, and creating teams is turned off on this server "
     "(REGISTRY_ALLOW_TEAM_CREATION); ask an organization admin to create it."
 )
-NOT_TEAM_MEMBER = "You are not a member of entity '{name}'; ask one of its admins to add you."
 TYPE_CHANGED = (
     "Artifact '{name}' has type '{existing}'; a version of type '{type}' cannot be added."
 )
@@ -101,20 +100,13 @@ def get_or_create_team(*, name: str, actor) -> Team:
                 TeamMembership.objects.create(team=team, user=actor, is_admin=True)
         except IntegrityError:
             team = Team.objects.get(name__iexact=name)
-    check_team_member(team, actor)
+    permissions.check_team_member(team, actor)
     return team
-
-
-def check_team_member(team: Team, actor) -> None:
-    if actor.is_superuser:
-        return
-    if not TeamMembership.objects.filter(team=team, user=actor).exists():
-        raise Forbidden(NOT_TEAM_MEMBER.format(name=team.name))
 
 
 @transaction.atomic
 def get_or_create_project(*, team: Team, name: str, actor) -> Project:
-    check_team_member(team, actor)
+    permissions.check_team_member(team, actor)
     problem = name_problem(name, "project")
     if problem:
         raise Invalid(problem)
@@ -144,9 +136,9 @@ def create_run(*, entity: str, project: str, actor, name: str = "", job_type: st
 
 @transaction.atomic
 def finish_run(*, run: Run, actor) -> Run:
-    check_team_member(run.project.team, actor)
-    if run.state != Run.FINISHED:
-        run.state = Run.FINISHED
+    permissions.check_team_member(run.project.team, actor)
+    if run.state != Run.State.FINISHED:
+        run.state = Run.State.FINISHED
         run.finished_at = timezone.now()
         run.save(update_fields=["state", "finished_at"])
     return run
@@ -168,7 +160,7 @@ def log_artifact_version(
 
     Identical content (same manifest digest) returns the existing version.
     """
-    check_team_member(project.team, actor)
+    permissions.check_team_member(project.team, actor)
     for problem in (name_problem(name, "artifact"), type_problem(type_)):
         if problem:
             raise Invalid(problem)
@@ -193,7 +185,9 @@ def log_artifact_version(
     existing = ArtifactVersion.objects.filter(artifact=artifact, digest=digest).first()
     if existing is not None:
         if run is not None:
-            RunArtifact.objects.get_or_create(run=run, version=existing, kind=RunArtifact.LOGGED)
+            RunArtifact.objects.get_or_create(
+                run=run, version=existing, kind=RunArtifact.Kind.LOGGED
+            )
         return existing, False
     Artifact.objects.filter(pk=artifact.pk).update(next_index=F("next_index") + 1)
     version = ArtifactVersion.objects.create(
@@ -211,7 +205,7 @@ def log_artifact_version(
         ArtifactFile(version=version, path=e.path, blob_id=e.sha256, size=e.size) for e in manifest
     )
     if run is not None:
-        RunArtifact.objects.create(run=run, version=version, kind=RunArtifact.LOGGED)
+        RunArtifact.objects.create(run=run, version=version, kind=RunArtifact.Kind.LOGGED)
     return version, True
 
 
@@ -220,18 +214,8 @@ def record_use(*, linked: LinkedVersion, actor, run: Run | None = None) -> Linke
     """`use_artifact`: needs the Viewer role; records lineage on the run."""
     permissions.check_can_download(actor, linked.collection.registry)
     if run is not None:
-        check_team_member(run.project.team, actor)
-        RunArtifact.objects.get_or_create(run=run, version=linked.source, kind=RunArtifact.USED)
+        permissions.check_team_member(run.project.team, actor)
+        RunArtifact.objects.get_or_create(
+            run=run, version=linked.source, kind=RunArtifact.Kind.USED
+        )
     return linked
-
-
-def get_run(*, entity: str, project: str, run_id: str, actor) -> Run:
-    run = (
-        Run.objects.select_related("project__team")
-        .filter(project__team__name__iexact=entity, project__name__iexact=project, run_id=run_id)
-        .first()
-    )
-    if run is None:
-        raise NotFound(f"Run '{entity}/{project}/{run_id}' does not exist.")
-    check_team_member(run.project.team, actor)
-    return run

@@ -16,8 +16,14 @@ from django.db.models.deletion import RestrictedError
 
 from registry import permissions
 from registry.errors import Conflict, Invalid
-from registry.models import Automation, Collection, Registry, SlackDestination, WebhookEndpoint
-from registry.services import events
+from registry.models import (
+    Automation,
+    Collection,
+    EventType,
+    Registry,
+    SlackDestination,
+    WebhookEndpoint,
+)
 from registry.webhooks import http, secrets, templating
 
 BAD_URL = "'{field}' must be an http:// or https:// URL with a host name, such as {example}."
@@ -169,15 +175,15 @@ def _clean_automation(
 ) -> None:
     registry = automation.registry
     automation.name = _check_name(name, "An automation", 128)
-    if event not in events.EVENT_TYPES:
-        raise Invalid(BAD_EVENT.format(event=event, allowed=", ".join(events.EVENT_TYPES)))
+    if event not in EventType.values:
+        raise Invalid(BAD_EVENT.format(event=event, allowed=", ".join(EventType.values)))
     automation.event = event
     if collection is not None and collection.registry_id != registry.pk:
         raise Invalid(WRONG_REGISTRY.format(what=f"Collection '{collection.name}'"))
     automation.collection = collection
     alias_regex = (alias_regex or "").strip()
     if alias_regex:
-        if event not in (events.ADD_ARTIFACT_ALIAS, events.REMOVE_ARTIFACT_ALIAS):
+        if event not in (EventType.ADD_ARTIFACT_ALIAS, EventType.REMOVE_ARTIFACT_ALIAS):
             raise Invalid(REGEX_ONLY_ALIASES)
         if len(alias_regex) > 200:
             raise Invalid(BAD_REGEX.format(error="longer than 200 characters"))
@@ -186,11 +192,11 @@ def _clean_automation(
         except re.error as exc:
             raise Invalid(BAD_REGEX.format(error=exc))
     automation.alias_regex = alias_regex
-    if action == Automation.SLACK:
+    if action == Automation.Action.SLACK:
         if slack is None or slack.registry_id != registry.pk:
             raise Invalid("A Slack message needs one of this registry's Slack destinations.")
         automation.slack, automation.endpoint, automation.payload_template = slack, None, ""
-    elif action == Automation.WEBHOOK:
+    elif action == Automation.Action.WEBHOOK:
         if endpoint is None or endpoint.registry_id != registry.pk:
             raise Invalid("A webhook needs one of this registry's webhook endpoints.")
         automation.endpoint, automation.slack = endpoint, None

@@ -1,86 +1,63 @@
 """Automations: turn registry events into outbox deliveries; redeliver; test sends.
 
-`on_event` runs inside the change's transaction, so the deliveries it writes commit or
-roll back with the change (a transactional outbox). Sending happens in the worker
-(registry.tasks); nothing here waits for the network except the admin's Test button.
+`on_events` runs inside the change's transaction: the deliveries it writes and the tasks
+that send them commit or roll back with the change (a transactional outbox). Sending
+happens in the worker (registry.tasks); nothing here waits for the network except the
+admin's Test button.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from registry import permissions
+from registry import permissions, tasks
 from registry.errors import Invalid
-from registry.models import Automation, Collection, Delivery, DeliveryAttempt
-from registry.services import events
+from registry.models import Automation, Delivery, DeliveryAttempt
+from registry.selectors.automations import alias_matches, enabled_automations
+from registry.services.events import RegistryEvent
 from registry.webhooks import outbox, payloads, signing, templating
 
-ALIAS_EVENTS = {events.ADD_ARTIFACT_ALIAS, events.REMOVE_ARTIFACT_ALIAS}
 NOT_FINISHED = "This delivery is still being sent; redeliver it once it has finished."
 
 
-def alias_matches(automation: Automation, alias: str | None) -> bool:
-    """The optional alias filter: the whole alias must match, case-insensitively."""
-    if not automation.alias_regex or automation.event not in ALIAS_EVENTS:
-        return True
-    return re.fullmatch(automation.alias_regex, alias or "", re.IGNORECASE) is not None
-
-
-def matching_automations(collection: Collection, event_type: str, alias: str | None = None):
-    """Enabled automations of the collection's registry that fire for this event."""
-    return [a for a in enabled_automations(collection, event_type) if alias_matches(a, alias)]
-
-
-def enabled_automations(collection: Collection, event_type: str) -> list[Automation]:
-    """Enabled automations for this event in the collection's scope, before alias filters."""
-    return list(
-        Automation.objects.filter(
-            registry_id=collection.registry_id, event=event_type, enabled=True
-        )
-        .filter(Q(collection__isnull=True) | Q(collection_id=collection.pk))
-        .select_related("slack", "endpoint")
-        .order_by("name")
-    )
-
-
 def build_payload(automation: Automation, values: dict):
-    if automation.action == Automation.SLACK:
+    if automation.action == Automation.Action.SLACK:
         return payloads.slack_message(values)
     return templating.render_payload(automation.payload_template, values)
 
 
-def on_event(event: events.RegistryEvent) -> list[Delivery]:
-    """Write one outbox delivery per matching, enabled automation (inside the change)."""
-    automations = matching_automations(event.collection, event.type, event.alias)
-    if not automations:
+def on_events(events: list[RegistryEvent]) -> list[Delivery]:
+    """Write one outbox delivery per event and matching, enabled automation.
+
+    Called inside the change's transaction, with every event of the change at once: the
+    collection's automations are read once (one query), however many events there are.
+    """
+    if not events:
         return []
-    values = payloads.event_values(event)
+    collection = events[0].collection
+    candidates = enabled_automations(collection, {event.type for event in events})
     now = timezone.now()
-    deliveries = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                automation=automation,
-                message_id=signing.new_message_id(),
-                event_type=event.type,
-                payload=build_payload(automation, values),
-                next_attempt_at=now,
-            )
-            for automation in automations
-        ]
-    )
-    _schedule([d.pk for d in deliveries])
+    pending = []
+    for event in events:
+        values = None
+        for automation in candidates:
+            if automation.event == event.type and alias_matches(automation, event.alias):
+                values = values or payloads.event_values(event)
+                pending.append(
+                    Delivery(
+                        automation=automation,
+                        message_id=signing.new_message_id(),
+                        event_type=event.type,
+                        payload=build_payload(automation, values),
+                        next_attempt_at=now,
+                    )
+                )
+    if not pending:
+        return []
+    deliveries = Delivery.objects.bulk_create(pending)
+    tasks.enqueue_deliveries([d.pk for d in deliveries])
     return deliveries
-
-
-def _schedule(delivery_ids: list[int]) -> None:
-    from registry import tasks
-
-    tasks.ensure_sweeper()
-    transaction.on_commit(lambda: tasks.enqueue_deliveries(delivery_ids))
 
 
 @transaction.atomic
@@ -88,12 +65,16 @@ def redeliver(*, delivery: Delivery, actor) -> Delivery:
     """Send a finished delivery again: a new round of attempts, the same `webhook-id`."""
     registry = delivery.automation.registry
     permissions.check_can_admin(actor, registry, "Redelivering a webhook")
-    updated = Delivery.objects.filter(
-        pk=delivery.pk, status__in=[Delivery.SUCCEEDED, Delivery.FAILED]
-    ).update(status=Delivery.PENDING, attempts=0, next_attempt_at=timezone.now(), finished_at=None)
+    finished = [Delivery.Status.SUCCEEDED, Delivery.Status.FAILED]
+    updated = Delivery.objects.filter(pk=delivery.pk, status__in=finished).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        finished_at=None,
+    )
     if not updated:
         raise Invalid(NOT_FINISHED)
-    _schedule([delivery.pk])
+    tasks.enqueue_deliveries([delivery.pk])
     delivery.refresh_from_db()
     return delivery
 
@@ -109,7 +90,7 @@ def send_test(*, automation: Automation, actor) -> DeliveryAttempt:
         event_type=automation.event,
         payload=build_payload(automation, values),
         is_test=True,
-        status=Delivery.SENDING,
+        status=Delivery.Status.SENDING,
         attempts=1,
         next_attempt_at=timezone.now(),
         claimed_at=timezone.now(),

@@ -8,11 +8,11 @@ from django.db import transaction
 
 from registry import permissions
 from registry.errors import Conflict, Invalid
-from registry.models import Alias, Collection, CollectionTag, Registry
+from registry.models import Collection, CollectionTag, Registry
 from registry.names import type_problem
-from registry.services import common
-from registry.services.common import lock_collection
+from registry.selectors.collections import first_protected_alias
 from registry.services.linking import check_type_accepted, get_or_create_collection
+from registry.services.locks import lock_collection
 from registry.services.tags import add_tags, remove_tag
 
 COLLECTION_EXISTS = "Registry '{registry}' already has a collection named '{name}'."
@@ -67,12 +67,6 @@ def remove_collection_tag(*, collection: Collection, name: str, actor) -> None:
     permissions.check_can_write(actor, collection.registry, "Editing tags")
     collection = lock_collection(collection.pk)
     remove_tag(CollectionTag, owner_field="collection", owner=collection, name=name)
-
-
-def first_protected_alias(collection: Collection) -> str | None:
-    """A protected alias some version of `collection` holds (deleting it needs an admin)."""
-    aliases = Alias.objects.filter(collection=collection)
-    return common.first_protected_alias(aliases, collection.registry)
 
 
 @transaction.atomic

@@ -9,12 +9,22 @@ from django.db.models import F
 
 from registry import permissions
 from registry.errors import Invalid, NotFound
-from registry.models import Alias, AliasEvent, ArtifactVersion, Collection, LinkedVersion, Registry
+from registry.models import (
+    Alias,
+    AliasEvent,
+    ArtifactVersion,
+    Collection,
+    EventType,
+    LinkedVersion,
+    Registry,
+)
 from registry.names import alias_problem, is_reserved_alias, name_problem
-from registry.services import common, events
-from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, apply_alias
-from registry.services.artifacts import check_team_member
-from registry.services.common import lock_collection, protected_names
+from registry.selectors.collections import first_protected_alias
+from registry.selectors.versions import protected_names
+from registry.services import automations
+from registry.services.aliases import RESERVED_ALIAS, apply_aliases
+from registry.services.events import RegistryEvent
+from registry.services.locks import VERSION_GONE, lock_collection
 
 TYPE_NOT_ACCEPTED = (
     "Registry '{registry}' accepts {accepted}; '{type}' artifacts cannot be linked to it. "
@@ -122,7 +132,7 @@ def _check_link_aliases(
             holder = holders.get(name.lower(), _NOBODY)
             if name.lower() in wanted and (linked is None or holder != linked.pk):
                 verb = "add" if holder is _NOBODY else "move"
-                permissions.check_alias_change(actor, registry, name, verb, True)
+                permissions.check_protected_alias(actor, registry, name, verb)
     return kept, protected
 
 
@@ -145,7 +155,7 @@ def link_version(
     """
     permissions.check_can_write(actor, registry, "Linking a version")
     # Only members of the entity that logged the source may publish it.
-    check_team_member(source.artifact.project.team, actor)
+    permissions.check_team_member(source.artifact.project.team, actor)
     names = _split_aliases(aliases)
     type_ = source.artifact.type
     collection, _ = get_or_create_collection(
@@ -172,22 +182,18 @@ def link_version(
             linked_by=actor,
             description=description or source.description,
         )
-        events.emit(
-            events.RegistryEvent(
-                type=events.LINK_ARTIFACT, collection=collection, version=linked, actor=actor
-            )
+        automations.on_events(
+            [
+                RegistryEvent(
+                    EventType.LINK_ARTIFACT, collection=collection, version=linked, actor=actor
+                )
+            ]
         )
     linked.collection = collection
-    for name in names:
-        apply_alias(
-            collection=collection, version=linked, name=name, actor=actor, protected=protected
-        )
+    apply_aliases(
+        collection=collection, version=linked, names=names, actor=actor, protected=protected
+    )
     return linked, created
-
-
-def first_protected_alias(version: LinkedVersion) -> str | None:
-    """A protected alias `version` holds (unlinking it needs an admin)."""
-    return common.first_protected_alias(version.aliases.all(), version.collection.registry)
 
 
 @transaction.atomic
@@ -200,19 +206,17 @@ def unlink_version(*, version: LinkedVersion, actor) -> None:
         raise NotFound(VERSION_GONE.format(collection=collection.name))
     version = fresh
     version.collection = collection
-    permissions.check_can_unlink(actor, version, first_protected_alias(version))
-    for alias in Alias.objects.filter(version=version):
-        AliasEvent.objects.create(
-            collection=collection,
-            alias=alias.name,
-            action=AliasEvent.REMOVE,
-            from_index=version.index,
-            from_version=version,
-            actor=actor,
-        )
-    events.emit(
-        events.RegistryEvent(
-            type=events.UNLINK_ARTIFACT, collection=collection, version=version, actor=actor
-        )
+    held = first_protected_alias(collection, version=version)
+    permissions.check_can_unlink(actor, version, held)
+    AliasEvent.objects.bulk_create(
+        AliasEvent.build(collection, alias.name, AliasEvent.Action.REMOVE, actor, source=version)
+        for alias in Alias.objects.filter(version=version)
+    )
+    automations.on_events(
+        [
+            RegistryEvent(
+                EventType.UNLINK_ARTIFACT, collection=collection, version=version, actor=actor
+            )
+        ]
     )
     version.delete()

@@ -11,7 +11,7 @@ from registry.errors import Conflict, Invalid, NotFound
 from registry.models import ProtectedAlias, Registry
 from registry.names import registry_name_problem, type_problem
 from registry.services.aliases import validate_alias_name
-from registry.services.common import lock_collections_of
+from registry.services.locks import lock_collections_of
 
 REGISTRY_EXISTS = "A registry named '{name}' already exists."
 VISIBILITY_INVALID = "Visibility must be 'organization' or 'restricted', not '{value}'."
@@ -53,7 +53,7 @@ def create_registry(
     name: str,
     actor,
     description: str = "",
-    visibility: str = Registry.ORGANIZATION,
+    visibility: str = Registry.Visibility.ORGANIZATION,
     accepted_types: Iterable[str] = ("model",),
 ) -> Registry:
     permissions.check_can_create_registry(actor)
@@ -61,7 +61,7 @@ def create_registry(
     problem = registry_name_problem(name)
     if problem:
         raise Invalid(problem)
-    if visibility not in (Registry.ORGANIZATION, Registry.RESTRICTED):
+    if visibility not in (Registry.Visibility.ORGANIZATION, Registry.Visibility.RESTRICTED):
         raise Invalid(VISIBILITY_INVALID.format(value=visibility))
     if Registry.objects.filter(name__iexact=name).exists():
         raise Conflict(REGISTRY_EXISTS.format(name=name))
@@ -95,9 +95,9 @@ def update_registry(
     if description is not None:
         registry.description = description.strip()
     if visibility is not None and visibility != registry.visibility:
-        if visibility not in (Registry.ORGANIZATION, Registry.RESTRICTED):
+        if visibility not in (Registry.Visibility.ORGANIZATION, Registry.Visibility.RESTRICTED):
             raise Invalid(VISIBILITY_INVALID.format(value=visibility))
-        if visibility == Registry.ORGANIZATION:
+        if visibility == Registry.Visibility.ORGANIZATION:
             raise Invalid(VISIBILITY_ONE_WAY)
         registry.visibility = visibility
     existing = {t.lower() for t in registry.accepted_types}
@@ -117,7 +117,7 @@ def set_role(*, registry: Registry, user, role: str | None, actor) -> None:
     # Fresh and locked: two admins demoting each other at once cannot both pass the
     # last-admin check, and a visibility change just made is seen.
     registry = Registry.objects.select_for_update().get(pk=registry.pk)
-    if role != permissions.ADMIN and registry.visibility == Registry.RESTRICTED:
+    if role != permissions.ADMIN and registry.visibility == Registry.Visibility.RESTRICTED:
         admins = [u for u, r in permissions.granted_roles(registry) if r == permissions.ADMIN]
         if admins == [user] and not user.is_superuser:
             raise Invalid(LAST_ADMIN.format(user=user.get_username(), registry=registry.name))

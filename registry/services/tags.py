@@ -10,7 +10,7 @@ from registry import permissions
 from registry.errors import Invalid, NotFound
 from registry.models import LinkedVersion, VersionTag
 from registry.names import tag_problem
-from registry.services.aliases import VERSION_GONE
+from registry.services.locks import VERSION_GONE
 
 TAG_NOT_FOUND = "There is no tag '{name}' here."
 

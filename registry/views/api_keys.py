@@ -3,38 +3,47 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.errors import RegistryError
+from registry.selectors.api_keys import active_keys
 from registry.services import api_keys
+from registry.views.forms import ApiKeyForm
+from registry.views.pages import page_view
 
 TEMPLATE = "registry/api_keys.html"
 
 
-@login_required
+@page_view
 @require_http_methods(["GET", "POST"])
 def api_keys_page(request):
-    context = {"new_key": None, "error": None, "name": ""}
+    """List keys; POST creates one and shows it in this response only.
+
+    Not `pages.submit`: success must render (the raw key is shown once, never stored or
+    sent again), not redirect.
+    """
+    form = ApiKeyForm(request.POST if request.method == "POST" else None)
+    context = {"new_key": None, "form": form}
     status = 200
-    if request.method == "POST":
-        name = request.POST.get("name", "")
+    if form.is_bound and form.is_valid():
         try:
-            key, raw_key = api_keys.create_api_key(user=request.user, name=name)
+            key, raw_key = api_keys.create_api_key(
+                user=request.user, name=form.cleaned_data["name"]
+            )
         except RegistryError as exc:
-            context.update(error=exc.message, name=name)
+            form.add_error(None, exc.message)
             status = exc.status
         else:
-            # Rendered in this response only: the raw key is never stored or shown again.
             context["new_key"] = {"name": key.name, "raw": raw_key}
-    context["keys"] = api_keys.active_keys(request.user)
+            context["form"] = ApiKeyForm()
+    context["keys"] = active_keys(request.user)
     response = render(request, TEMPLATE, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
+@page_view
 @require_POST
 def revoke(request, key_id: int):
     try:

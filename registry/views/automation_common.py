@@ -1,34 +1,11 @@
-"""Shared by the automation views: registry lookup with permission checks, error pages."""
+"""Shared by the automation views: the registry and its objects, for admins only."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from registry import permissions
-from registry.errors import RegistryError
 from registry.models import Automation, Registry
-
-
-def refusals(view):
-    """Login required; RegistryError → a page saying why, with its status (403/404/400)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except RegistryError as exc:
-            return render(
-                request,
-                "registry/automations/refused.html",
-                {"message": exc.message},
-                status=exc.status,
-            )
-
-    return wrapper
 
 
 def admin_registry(request, name: str, action: str = "Managing automations") -> Registry:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from registry.models import Automation
-from registry.models.automations import EVENT_CHOICES
+from registry.models.automations import EventType
 from registry.webhooks.templating import DEFAULT_TEMPLATE
 
 SECRET_KEPT = "Leave blank to keep the stored value."
@@ -42,13 +42,13 @@ class SlackForm(forms.Form):
 class AutomationForm(forms.Form):
     name = forms.CharField(max_length=128)
     scope = forms.ChoiceField(label="Scope", required=False)
-    event = forms.ChoiceField(choices=EVENT_CHOICES)
+    event = forms.ChoiceField(choices=EventType.choices)
     alias_regex = forms.CharField(
         label="Alias filter (regular expression the whole alias must match; optional)",
         required=False,
         max_length=200,
     )
-    action = forms.ChoiceField(choices=Automation.ACTION_CHOICES, widget=forms.RadioSelect)
+    action = forms.ChoiceField(choices=Automation.Action.choices, widget=forms.RadioSelect)
     slack = forms.TypedChoiceField(label="Slack destination", required=False, coerce=int)
     endpoint = forms.TypedChoiceField(label="Webhook endpoint", required=False, coerce=int)
     payload_template = forms.CharField(

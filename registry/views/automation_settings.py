@@ -1,8 +1,9 @@
 """Admin pages for webhook endpoints, Slack destinations and automations.
 
 Every view: the registry via registry.permissions (404 for users who cannot see it, 403
-for non-admins), a Django form for the shape, a service for the rules; refusals from the
-service come back as form errors. Secrets are write-only: inputs never re-render them.
+for non-admins), a Django form for the shape, a service for the rules (`pages.submit`);
+refusals from the service come back as form errors. Secrets are write-only: inputs never
+re-render them.
 """
 
 from __future__ import annotations
@@ -10,18 +11,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from registry.errors import Invalid, RegistryError
 from registry.models import SlackDestination, WebhookEndpoint
 from registry.services import automation_settings as service
-from registry.views.automation_common import (
-    admin_registry,
-    automation_for,
-    refusals,
-    registry_object,
-)
+from registry.views.automation_common import admin_registry, automation_for, registry_object
 from registry.views.automation_forms import AutomationForm, EndpointForm, SlackForm
+from registry.views.pages import go_to, page_view, submit
 from registry.webhooks.secrets import generate_signing_secret
 
 
@@ -32,59 +28,65 @@ def _overview(registry) -> str:
 # Endpoints
 
 
-@refusals
+def _save_endpoint(request, registry, endpoint, data):
+    token = "" if data["clear_token"] else (data["token"] or None)
+    secret = "" if data["clear_secret"] else (data["secret"] or None)
+    if endpoint is None:
+        return service.create_endpoint(
+            registry=registry,
+            name=data["name"],
+            url=data["url"],
+            token=token or "",
+            secret=secret or "",
+            actor=request.user,
+        )
+    return service.update_endpoint(
+        endpoint=endpoint,
+        name=data["name"],
+        url=data["url"],
+        token=token,
+        secret=secret,
+        actor=request.user,
+    )
+
+
+def _form_page(request, template: str, context: dict, *, status: int = 200):
+    return render(request, f"registry/automations/{template}", context, status=status)
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
 def endpoint_form(request, registry: str, pk: int | None = None):
     registry = admin_registry(request, registry, "Managing webhook endpoints")
     endpoint = registry_object(WebhookEndpoint, registry, pk) if pk else None
-    generated = None
-    if request.method == "POST":
-        form = EndpointForm(request.POST)
-        if "generate" in request.POST:
-            # Shown once, on this response only, so the admin can give it to the receiver.
-            generated = generate_signing_secret()
-            form = EndpointForm(initial={**request.POST.dict(), "secret": ""})
-        elif form.is_valid():
-            data = form.cleaned_data
-            token = "" if data["clear_token"] else (data["token"] or None)
-            secret = "" if data["clear_secret"] else (data["secret"] or None)
-            try:
-                if endpoint is None:
-                    service.create_endpoint(
-                        registry=registry,
-                        name=data["name"],
-                        url=data["url"],
-                        token=token or "",
-                        secret=secret or "",
-                        actor=request.user,
-                    )
-                else:
-                    service.update_endpoint(
-                        endpoint=endpoint,
-                        name=data["name"],
-                        url=data["url"],
-                        token=token,
-                        secret=secret,
-                        actor=request.user,
-                    )
-                messages.success(request, f"Webhook endpoint '{data['name']}' saved.")
-                return redirect(_overview(registry))
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            except RegistryError as exc:
-                if exc.status != 409:
-                    raise
-                form.add_error("name", exc.message)
-    elif endpoint is not None:
-        form = EndpointForm(initial={"name": endpoint.name, "url": endpoint.url})
-    else:
-        form = EndpointForm()
-    status = 400 if request.method == "POST" and form.errors else 200
-    context = {"registry": registry, "form": form, "endpoint": endpoint, "generated": generated}
-    return render(request, "registry/automations/endpoint_form.html", context, status=status)
+    context = {"registry": registry, "endpoint": endpoint, "generated": None}
+    if request.method == "GET":
+        initial = {"name": endpoint.name, "url": endpoint.url} if endpoint else None
+        return _form_page(
+            request, "endpoint_form.html", {**context, "form": EndpointForm(initial=initial)}
+        )
+    if "generate" in request.POST:
+        # Shown once, on this response only, so the admin can give it to the receiver.
+        form = EndpointForm(initial={**request.POST.dict(), "secret": ""})
+        generated = generate_signing_secret()
+        return _form_page(
+            request, "endpoint_form.html", {**context, "form": form, "generated": generated}
+        )
+    return submit(
+        request,
+        EndpointForm(request.POST),
+        lambda data: _save_endpoint(request, registry, endpoint, data),
+        refused=lambda form, status: _form_page(
+            request, "endpoint_form.html", {**context, "form": form}, status=status
+        ),
+        done=lambda _: go_to(request, _overview(registry)),
+        success_url=_overview(registry),
+        success_message=lambda saved: f"Webhook endpoint '{saved.name}' saved.",
+    )
 
 
 @require_POST
-@refusals
+@page_view
 def endpoint_delete(request, registry: str, pk: int):
     registry = admin_registry(request, registry, "Managing webhook endpoints")
     endpoint = registry_object(WebhookEndpoint, registry, pk)
@@ -96,35 +98,30 @@ def endpoint_delete(request, registry: str, pk: int):
 # Slack
 
 
-@refusals
+@page_view
+@require_http_methods(["GET", "POST"])
 def slack_form(request, registry: str):
     registry = admin_registry(request, registry, "Managing Slack destinations")
-    form = SlackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.create_slack(
-                registry=registry,
-                channel=form.cleaned_data["channel"],
-                url=form.cleaned_data["url"],
-                actor=request.user,
-            )
-            messages.success(request, f"Slack destination {form.cleaned_data['channel']} saved.")
-            return redirect(_overview(registry))
-        except RegistryError as exc:
-            if exc.status not in (400, 409):
-                raise
-            form.add_error(None, exc.message)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    context = {"registry": registry}
+    if request.method == "GET":
+        return _form_page(request, "slack_form.html", {**context, "form": SlackForm()})
+    return submit(
         request,
-        "registry/automations/slack_form.html",
-        {"registry": registry, "form": form},
-        status=status,
+        SlackForm(request.POST),
+        lambda data: service.create_slack(
+            registry=registry, channel=data["channel"], url=data["url"], actor=request.user
+        ),
+        refused=lambda form, status: _form_page(
+            request, "slack_form.html", {**context, "form": form}, status=status
+        ),
+        done=lambda _: go_to(request, _overview(registry)),
+        success_url=_overview(registry),
+        success_message=lambda slack: f"Slack destination {slack.channel} saved.",
     )
 
 
 @require_POST
-@refusals
+@page_view
 def slack_delete(request, registry: str, pk: int):
     registry = admin_registry(request, registry, "Managing Slack destinations")
     slack = registry_object(SlackDestination, registry, pk)
@@ -136,45 +133,44 @@ def slack_delete(request, registry: str, pk: int):
 # Automations
 
 
-@refusals
+def _save_automation(request, registry, automation, form):
+    fields = {
+        "actor": request.user,
+        "enabled": form.cleaned_data["enabled"],
+        **form.service_fields(),
+    }
+    if automation is None:
+        return service.create_automation(registry=registry, **fields)
+    service.update_automation(automation=automation, **fields)
+    return automation
+
+
+@page_view
+@require_http_methods(["GET", "POST"])
 def automation_form(request, registry: str, pk: int | None = None):
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk) if pk else None
-    if request.method == "POST":
-        form = AutomationForm(request.POST, registry=registry)
-        if form.is_valid():
-            try:
-                if automation is None:
-                    automation = service.create_automation(
-                        registry=registry,
-                        actor=request.user,
-                        enabled=form.cleaned_data["enabled"],
-                        **form.service_fields(),
-                    )
-                else:
-                    service.update_automation(
-                        automation=automation,
-                        actor=request.user,
-                        enabled=form.cleaned_data["enabled"],
-                        **form.service_fields(),
-                    )
-                messages.success(request, f"Automation '{automation.name}' saved.")
-                return redirect(_overview(registry))
-            except RegistryError as exc:
-                if exc.status not in (400, 409):
-                    raise
-                form.add_error(None, exc.message)
-    elif automation is not None:
-        form = AutomationForm(initial=AutomationForm.initial_for(automation), registry=registry)
-    else:
-        form = AutomationForm(registry=registry)
-    status = 400 if request.method == "POST" else 200
-    context = {"registry": registry, "form": form, "automation": automation}
-    return render(request, "registry/automations/automation_form.html", context, status=status)
+    context = {"registry": registry, "automation": automation}
+    if request.method == "GET":
+        initial = AutomationForm.initial_for(automation) if automation else None
+        form = AutomationForm(initial=initial, registry=registry)
+        return _form_page(request, "automation_form.html", {**context, "form": form})
+    form = AutomationForm(request.POST, registry=registry)
+    return submit(
+        request,
+        form,
+        lambda _: _save_automation(request, registry, automation, form),
+        refused=lambda form, status: _form_page(
+            request, "automation_form.html", {**context, "form": form}, status=status
+        ),
+        done=lambda _: go_to(request, _overview(registry)),
+        success_url=_overview(registry),
+        success_message=lambda saved: f"Automation '{saved.name}' saved.",
+    )
 
 
 @require_POST
-@refusals
+@page_view
 def automation_toggle(request, registry: str, pk: int):
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk)
@@ -186,7 +182,7 @@ def automation_toggle(request, registry: str, pk: int):
 
 
 @require_POST
-@refusals
+@page_view
 def automation_delete(request, registry: str, pk: int):
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk)

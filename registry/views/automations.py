@@ -7,23 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import permissions, selectors
-from registry.models import Alias, Delivery, DeliveryAttempt, LinkedVersion
-from registry.names import alias_problem, is_reserved_alias
+from registry import permissions
+from registry.models import Alias, Delivery, DeliveryAttempt, EventType, LinkedVersion
+from registry.names import alias_problem, is_reserved_alias, split_list
+from registry.selectors.automations import alias_matches, automations_overview, enabled_automations
+from registry.selectors.collections import get_collection
 from registry.services import automations as service
-from registry.services import events
-from registry.views.automation_common import admin_registry, automation_for, refusals
-from registry.views.automation_overview import overview_context
-from registry.views.common import split_aliases
+from registry.views.automation_common import admin_registry, automation_for
+from registry.views.pages import page_view
 
 LOG_SIZE = 50
 
 
 @require_GET
-@refusals
+@page_view
 def overview(request, registry: str):
     registry = admin_registry(request, registry)
-    context = {"registry": registry, **overview_context(registry, request.user)}
+    context = {"registry": registry, **automations_overview(registry, request.user)}
     return render(request, "registry/automations/overview.html", context)
 
 
@@ -37,7 +37,7 @@ def _log_context(registry, automation) -> dict:
 
 
 @require_GET
-@refusals
+@page_view
 def delivery_log(request, registry: str, pk: int):
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk)
@@ -47,7 +47,7 @@ def delivery_log(request, registry: str, pk: int):
 
 
 @require_POST
-@refusals
+@page_view
 def test_send(request, registry: str, pk: int):
     """Send a sample payload now and show the answer above the log."""
     registry = admin_registry(request, registry)
@@ -58,7 +58,7 @@ def test_send(request, registry: str, pk: int):
 
 
 @require_POST
-@refusals
+@page_view
 def redeliver(request, registry: str, pk: int):
     registry = admin_registry(request, registry)
     delivery = get_object_or_404(
@@ -75,25 +75,25 @@ MAX_PREVIEWED = 10
 
 
 @require_GET
-@refusals
+@page_view
 def preview(request, registry: str, collection: str, index: int):
     """Which enabled automations an alias added to this version would fire (members+)."""
     registry = permissions.get_registry_for_user(request.user, registry)
     permissions.check_can_write(request.user, registry, "Adding an alias")
-    collection = selectors.get_collection(registry, collection)
+    collection = get_collection(registry, collection)
     version = get_object_or_404(LinkedVersion, collection=collection, index=index)
     # `alias`, or `name` when htmx sends the Add alias input itself (its form field name);
     # the input may hold several aliases, as the Add alias form accepts.
     typed = request.GET.get("alias") or request.GET.get("name") or ""
     held = {a.lower() for a in Alias.objects.filter(version=version).values_list("name", flat=True)}
-    candidates = service.enabled_automations(collection, events.ADD_ARTIFACT_ALIAS)
+    candidates = enabled_automations(collection, EventType.ADD_ARTIFACT_ALIAS)
     entries, seen = [], set()
-    for alias in split_aliases(typed)[:MAX_PREVIEWED]:
+    for alias in split_list(typed)[:MAX_PREVIEWED]:
         if alias.lower() in seen or alias_problem(alias) or is_reserved_alias(alias):
             continue
         seen.add(alias.lower())
         is_held = alias.lower() in held
-        targets = [] if is_held else [a for a in candidates if service.alias_matches(a, alias)]
+        targets = [] if is_held else [a for a in candidates if alias_matches(a, alias)]
         entries.append({"alias": alias, "held": is_held, "targets": targets})
     context = {"entries": entries, "version": version, "several": len(entries) > 1}
     response = render(request, "registry/automations/preview.html", context)

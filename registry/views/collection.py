@@ -5,49 +5,67 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
 
 from registry import permissions
-from registry.errors import Forbidden, Invalid
+from registry.selectors.collections import (
+    collection_tags,
+    first_protected_alias,
+    get_collection,
+    version_rows,
+)
+from registry.selectors.registries import Access
 from registry.services import collections
-from registry.views import queries
-from registry.views.common import confirm_page, go_to, page_view, render_page, split_words
-from registry.views.queries import Access
+from registry.views.forms import DescriptionForm, TagsForm
+from registry.views.pages import confirm_page, go_to, page_view, render_page, submit
 
 TEMPLATE = "registry/collection.html"
-PARTIALS = {"versions", "description", "tags"}
 
 
 def _load(request, registry: str, collection: str):
     reg = permissions.get_registry_for_user(request.user, registry)
-    coll = queries.collection_with_tags(reg, collection)
-    coll.registry = reg
-    return reg, coll
+    return reg, get_collection(reg, collection)
 
 
-def _render(request, reg, coll, *, partial=None, status=200, **extra):
+def _base(request, reg, coll) -> dict:
     access = Access.of(request.user, reg)
-    page, rows = queries.collection_rows(coll, request.GET.get("page"))
-    # Deleting needs an admin when a version holds a protected alias: a member sees why
-    # instead of a button that would be refused.
-    held = None
-    if partial is None and access.can_write and not access.is_admin:
-        held = collections.first_protected_alias(coll)
-    context = {
+    return {
         "registry": reg,
         "collection": coll,
         "access": access,
         "current_role": access.role_label,
-        "page_obj": page,
-        "rows": rows,
-        "protected_held": held,
-        **extra,
     }
+
+
+def _render_full(request, reg, coll, *, status=200, **extra):
+    context = _base(request, reg, coll)
+    access = context["access"]
+    page, rows = version_rows(coll, request.GET.get("page"))
+    # Deleting needs an admin when a version holds a protected alias: a member sees why
+    # instead of a button that would be refused.
+    held = None
+    if access.can_write and not access.is_admin:
+        held = first_protected_alias(coll)
+    context.update(
+        page_obj=page, rows=rows, protected_held=held, tags=collection_tags(coll), **extra
+    )
+    return render_page(request, TEMPLATE, context, status=status)
+
+
+def _render_partial(request, reg, coll, partial: str, *, status=200, **extra):
+    """One partial (htmx) from its own context; the whole page for plain requests."""
+    if not request.htmx:
+        return _render_full(request, reg, coll, status=status, **extra)
+    context = _base(request, reg, coll)
+    if partial == "tags":
+        context["tags"] = collection_tags(coll)
+    elif partial == "versions":
+        context["page_obj"], context["rows"] = version_rows(coll, request.GET.get("page"))
+    context.update(extra)
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
 
-def _url(coll) -> str:
-    return reverse("collection", args=[coll.registry.name, coll.name])
+def _url(reg, coll) -> str:
+    return reverse("collection", args=[reg.name, coll.name])
 
 
 @page_view
@@ -55,7 +73,9 @@ def _url(coll) -> str:
 def collection_page(request, registry, collection):
     reg, coll = _load(request, registry, collection)
     target = request.htmx.target if request.htmx else None
-    return _render(request, reg, coll, partial=target if target in PARTIALS else None)
+    if target in {"versions", "description", "tags"}:
+        return _render_partial(request, reg, coll, target)
+    return _render_full(request, reg, coll)
 
 
 @page_view
@@ -63,68 +83,55 @@ def collection_page(request, registry, collection):
 def collection_description(request, registry, collection):
     """GET opens the inline editor; POST saves the description (members)."""
     reg, coll = _load(request, registry, collection)
+    permissions.check_can_write(request.user, reg, "Editing a description")
     if request.method == "GET":
-        permissions.check_can_write(request.user, reg, "Editing a description")
-        return _render(request, reg, coll, partial="description", editing_description=True)
-    text = request.POST.get("description", "")
-    try:
-        collections.update_collection_description(
-            collection=coll, description=text, actor=request.user
-        )
-    except (Invalid, Forbidden) as exc:
-        return _render(
+        return _render_partial(request, reg, coll, "description", editing_description=True)
+    return submit(
+        request,
+        DescriptionForm(request.POST),
+        lambda data: collections.update_collection_description(
+            collection=coll, description=data["description"], actor=request.user
+        ),
+        refused=lambda form, status: _render_partial(
             request,
             reg,
             coll,
-            partial="description",
-            status=exc.status,
+            "description",
+            status=status,
             editing_description=True,
-            description_error=exc.message,
-            description_value=text,
-        )
-    if not request.htmx:
-        return redirect(_url(coll))
-    return _render(request, reg, coll, partial="description")
+            description_form=form,
+        ),
+        done=lambda _: _render_partial(request, reg, coll, "description"),
+        success_url=_url(reg, coll),
+    )
 
 
 @page_view
 @require_POST
 def collection_tag_add(request, registry, collection):
     reg, coll = _load(request, registry, collection)
-    raw = request.POST.get("tags", "")
-    try:
-        collections.add_collection_tags(collection=coll, names=split_words(raw), actor=request.user)
-    except (Invalid, Forbidden) as exc:
-        return _render(
-            request,
-            reg,
-            coll,
-            partial="tags",
-            status=exc.status,
-            tag_error=exc.message,
-            tag_value=raw,
-        )
-    return _after_tags(request, reg, coll)
+    return submit(
+        request,
+        TagsForm(request.POST),
+        lambda data: collections.add_collection_tags(
+            collection=coll, names=data["tags"], actor=request.user
+        ),
+        refused=lambda form, status: _render_partial(
+            request, reg, coll, "tags", status=status, tag_form=form
+        ),
+        done=lambda _: _render_partial(request, reg, coll, "tags"),
+        success_url=_url(reg, coll),
+    )
 
 
 @page_view
 @require_POST
 def collection_tag_remove(request, registry, collection, tag):
     reg, coll = _load(request, registry, collection)
-    try:
-        collections.remove_collection_tag(collection=coll, name=tag, actor=request.user)
-    except Forbidden as exc:
-        return _render(request, reg, coll, partial="tags", status=403, tag_error=exc.message)
-    return _after_tags(request, reg, coll)
-
-
-def _after_tags(request, reg, coll):
+    collections.remove_collection_tag(collection=coll, name=tag, actor=request.user)
     if not request.htmx:
-        return redirect(_url(coll))
-    coll.tag_list = list(coll.tags.order_by("name"))
-    response = _render(request, reg, coll, partial="tags")
-    trigger_client_event(response, "tags-changed")
-    return response
+        return redirect(_url(reg, coll))
+    return _render_partial(request, reg, coll, "tags")
 
 
 @page_view
@@ -137,8 +144,7 @@ def collection_delete(request, registry, collection):
     """
     reg, coll = _load(request, registry, collection)
     if request.method == "GET":
-        held = collections.first_protected_alias(coll)
-        permissions.check_can_delete_collection(request.user, coll, held)
+        permissions.check_can_delete_collection(request.user, coll, first_protected_alias(coll))
         count = coll.versions.count()
         return confirm_page(
             request,
@@ -151,7 +157,7 @@ def collection_delete(request, registry, collection):
             ),
             button="Delete collection",
             danger=True,
-            cancel=_url(coll),
+            cancel=_url(reg, coll),
         )
     collections.delete_collection(collection=coll, actor=request.user)
     return go_to(request, reverse("registry", args=[reg.name]))

@@ -6,22 +6,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import permissions
-from registry.errors import Conflict, Forbidden, Invalid
 from registry.models import Registry
+from registry.selectors.registries import registry_cards
 from registry.services import registries
-from registry.views import queries
-from registry.views.common import go_to, page_view, render_page, split_words
+from registry.views.forms import RegistryForm
+from registry.views.pages import go_to, page_view, render_page, submit
 
 TEMPLATE = "registry/home.html"
 
 
-def _render(request, *, partial=None, status=200, **extra):
+def _render(request, *, form=None, partial=None, status=200):
     context = {
-        "cards": queries.registry_cards(request.user),
+        "cards": registry_cards(request.user),
         "can_create": request.user.is_superuser,
-        "visibility_choices": Registry.VISIBILITY_CHOICES,
-        "form": {"visibility": Registry.ORGANIZATION, "accepted_types": "model"},
-        **extra,
+        "visibility_choices": Registry.Visibility.choices,
+        "form": form or RegistryForm(),
     }
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
@@ -35,23 +34,23 @@ def home(request):
 @page_view
 @require_POST
 def registry_create(request):
-    """Create a registry (org admins). Errors re-render the form with the message."""
+    """Create a registry (org admins). Refusals re-render the form with the message."""
     permissions.check_can_create_registry(request.user)
-    form = {
-        "name": request.POST.get("name", ""),
-        "description": request.POST.get("description", ""),
-        "visibility": request.POST.get("visibility", Registry.ORGANIZATION),
-        "accepted_types": request.POST.get("accepted_types", ""),
-    }
-    try:
-        registry = registries.create_registry(
-            name=form["name"],
-            description=form["description"],
-            visibility=form["visibility"],
-            accepted_types=split_words(form["accepted_types"]),
+    return submit(
+        request,
+        RegistryForm(request.POST),
+        lambda data: registries.create_registry(
+            name=data["name"],
+            description=data["description"],
+            visibility=data["visibility"] or Registry.Visibility.ORGANIZATION,
+            accepted_types=data["accepted_types"],
             actor=request.user,
-        )
-    except (Invalid, Conflict, Forbidden) as exc:
-        return _render(request, partial="create", status=exc.status, form=form, error=exc.message)
-    target = reverse("registry", args=[registry.name])
-    return go_to(request, target)
+        ),
+        refused=lambda form, status: _render(request, form=form, partial="create", status=status),
+        done=lambda registry: go_to(request, _registry_url(registry)),
+        success_url=_registry_url,
+    )
+
+
+def _registry_url(registry) -> str:
+    return reverse("registry", args=[registry.name])

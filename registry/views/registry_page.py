@@ -5,26 +5,30 @@ from __future__ import annotations
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from registry import permissions, selectors
-from registry.errors import Conflict, Forbidden, Invalid
+from registry import permissions
+from registry.selectors.collections import collections_of
+from registry.selectors.registries import Access
 from registry.services import collections
-from registry.views.common import go_to, page_view, render_page, split_words
-from registry.views.queries import Access
+from registry.views.forms import CollectionForm
+from registry.views.pages import go_to, page_view, render_page, submit
 
 TEMPLATE = "registry/registry.html"
 
 
-def _render(request, registry, *, partial=None, status=200, **extra):
+def _render(request, registry, *, form=None, partial=None, status=200):
     access = Access.of(request.user, registry)
     context = {
         "registry": registry,
         "access": access,
         "current_role": access.role_label,
-        "collections": list(selectors.collections_of(registry)),
-        "form": {"type": (registry.accepted_types or [""])[0]},
-        **extra,
+        "collections": list(collections_of(registry)),
+        "form": form or CollectionForm(initial={"type": (registry.accepted_types or [""])[0]}),
     }
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
+
+
+def _collection_url(collection) -> str:
+    return reverse("collection", args=[collection.registry.name, collection.name])
 
 
 @page_view
@@ -36,24 +40,20 @@ def registry_page(request, registry):
         return _render(request, registry)
     # The form is only shown to members; a forged post gets the 403 page.
     permissions.check_can_write(request.user, registry, "Creating a collection")
-    form = {
-        "name": request.POST.get("name", ""),
-        "type": request.POST.get("type", ""),
-        "description": request.POST.get("description", ""),
-        "tags": request.POST.get("tags", ""),
-    }
-    try:
-        collection = collections.create_collection(
+    return submit(
+        request,
+        CollectionForm(request.POST),
+        lambda data: collections.create_collection(
             registry=registry,
-            name=form["name"],
-            type_=form["type"],
-            description=form["description"],
-            tags=split_words(form["tags"]),
+            name=data["name"],
+            type_=data["type"],
+            description=data["description"],
+            tags=data["tags"],
             actor=request.user,
-        )
-    except (Invalid, Conflict, Forbidden) as exc:
-        return _render(
-            request, registry, partial="create", status=exc.status, form=form, error=exc.message
-        )
-    target = reverse("collection", args=[registry.name, collection.name])
-    return go_to(request, target)
+        ),
+        refused=lambda form, status: _render(
+            request, registry, form=form, partial="create", status=status
+        ),
+        done=lambda collection: go_to(request, _collection_url(collection)),
+        success_url=_collection_url,
+    )

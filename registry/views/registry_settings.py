@@ -1,18 +1,26 @@
-"""Registry settings (admins only): protected aliases, members and roles, general settings."""
+"""Registry settings (admins only): protected aliases, members and roles, general settings,
+and the automations overview."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import permissions
-from registry.errors import Conflict, Forbidden, Invalid, NotFound
+from registry.errors import Invalid, NotFound
 from registry.models import ProtectedAlias, Registry
-from registry.selectors import PROTECTED, Chip
+from registry.selectors.automations import automations_overview
+from registry.selectors.chips import Chip, ChipKind
 from registry.services import registries
-from registry.views.common import confirm_page, page_view, render_page, split_words
+from registry.views.forms import (
+    ConfirmForm,
+    MemberForm,
+    ProtectedAliasForm,
+    RegistrySettingsForm,
+    RoleForm,
+)
+from registry.views.pages import confirm_page, page_view, render_page, submit
 
 TEMPLATE = "registry/settings.html"
 PARTIALS = {"protected", "members", "general"}
@@ -33,22 +41,39 @@ def _render(request, reg, *, partial=None, status=200, **extra):
     context = {
         "registry": reg,
         "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-        "protected": [Chip(p.name, PROTECTED) for p in ProtectedAlias.objects.filter(registry=reg)],
+        "protected": [
+            Chip(p.name, ChipKind.PROTECTED) for p in ProtectedAlias.objects.filter(registry=reg)
+        ],
         "members": [
             (user, role, permissions.ROLE_LABELS[role])
             for user, role in permissions.granted_roles(reg)
         ],
         "roles": [(r, permissions.ROLE_LABELS[r]) for r in reversed(permissions.ROLES)],
-        "visibility_choices": Registry.VISIBILITY_CHOICES,
+        "visibility_choices": Registry.Visibility.choices,
         **extra,
     }
+    if partial is None:
+        context.update(automations_overview(reg, request.user))
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
 
-def _done(request, reg, partial: str):
-    if not request.htmx:
-        return redirect(_url(reg))
-    return _render(request, reg, partial=partial)
+# The template name of each section's form, shown again with its refusal.
+FORM_NAMES = {"protected": "protected_form", "members": "member_form", "general": "general_form"}
+
+
+def _change(request, reg, form, action, *, partial: str, **refused_context):
+    """A settings form: a refusal re-renders `partial` with the message; success renders
+    it fresh (htmx) or returns to the settings page."""
+
+    def refused(form, status):
+        context = {**refused_context, FORM_NAMES[partial]: form}
+        return _render(request, reg, partial=partial, status=status, **context)
+
+    def done(result):
+        fresh = result if isinstance(result, Registry) else reg
+        return _render(request, fresh, partial=partial)
+
+    return submit(request, form, action, refused=refused, done=done, success_url=_url(reg))
 
 
 @page_view
@@ -66,20 +91,16 @@ def protected_add(request, registry):
     reg = _load(request, registry)
     if request.method == "GET":
         return _render(request, reg, partial="protected", adding=True)
-    name = request.POST.get("name", "")
-    try:
-        registries.create_protected_alias(registry=reg, name=name, actor=request.user)
-    except (Invalid, Conflict) as exc:
-        return _render(
-            request,
-            reg,
-            partial="protected",
-            status=exc.status,
-            adding=True,
-            protected_error=exc.message,
-            protected_value=name,
-        )
-    return _done(request, reg, "protected")
+    return _change(
+        request,
+        reg,
+        ProtectedAliasForm(request.POST),
+        lambda data: registries.create_protected_alias(
+            registry=reg, name=data["name"], actor=request.user
+        ),
+        partial="protected",
+        adding=True,
+    )
 
 
 @page_view
@@ -99,31 +120,38 @@ def protected_delete(request, registry, name):
             danger=True,
             cancel=_url(reg),
         )
-    registries.delete_protected_alias(registry=reg, name=name, actor=request.user)
-    return _done(request, reg, "protected")
+    return _change(
+        request,
+        reg,
+        ConfirmForm({}),
+        lambda _: registries.delete_protected_alias(registry=reg, name=name, actor=request.user),
+        partial="protected",
+    )
+
+
+def _active_user(username: str):
+    user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise Invalid(USER_NOT_FOUND.format(username=username))
+    return user
 
 
 @page_view
 @require_POST
 def member_add(request, registry):
     reg = _load(request, registry)
-    username = request.POST.get("username", "").strip()
-    role = request.POST.get("role", "")
-    user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
-    try:
-        if user is None:
-            raise Invalid(USER_NOT_FOUND.format(username=username))
-        registries.set_role(registry=reg, user=user, role=role, actor=request.user)
-    except Invalid as exc:
-        return _render(
-            request,
-            reg,
-            partial="members",
-            status=exc.status,
-            member_error=exc.message,
-            member_value=username,
-        )
-    return _done(request, reg, "members")
+    return _change(
+        request,
+        reg,
+        MemberForm(request.POST),
+        lambda data: registries.set_role(
+            registry=reg,
+            user=_active_user(data["username"].strip()),
+            role=data["role"],
+            actor=request.user,
+        ),
+        partial="members",
+    )
 
 
 @page_view
@@ -134,12 +162,18 @@ def member_update(request, registry, username):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise NotFound(USER_NOT_FOUND.format(username=username))
-    role = None if "remove" in request.POST else (request.POST.get("role") or None)
-    try:
-        registries.set_role(registry=reg, user=user, role=role, actor=request.user)
-    except Invalid as exc:
-        return _render(request, reg, partial="members", status=exc.status, member_error=exc.message)
-    return _done(request, reg, "members")
+    return _change(
+        request,
+        reg,
+        RoleForm(request.POST),
+        lambda data: registries.set_role(
+            registry=reg,
+            user=user,
+            role=None if data["remove"] else (data["role"] or None),
+            actor=request.user,
+        ),
+        partial="members",
+    )
 
 
 @page_view
@@ -147,16 +181,16 @@ def member_update(request, registry, username):
 def general_update(request, registry):
     """Description, visibility (organization → restricted only) and added accepted types."""
     reg = _load(request, registry)
-    try:
-        reg = registries.update_registry(
+    return _change(
+        request,
+        reg,
+        RegistrySettingsForm(request.POST),
+        lambda data: registries.update_registry(
             registry=reg,
             actor=request.user,
-            description=request.POST.get("description"),
-            visibility=request.POST.get("visibility") or None,
-            add_types=split_words(request.POST.get("add_types", "")),
-        )
-    except (Invalid, Forbidden) as exc:
-        return _render(
-            request, reg, partial="general", status=exc.status, general_error=exc.message
-        )
-    return _done(request, reg, "general")
+            description=data["description"] if "description" in request.POST else None,
+            visibility=data["visibility"] or None,
+            add_types=data["add_types"],
+        ),
+        partial="general",
+    )

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from registry.search import search
+from registry.selectors.search import search
 
 PAGE_PER_GROUP = 50
 LIVE_PER_GROUP = 3

@@ -1,112 +1,160 @@
-"""Version page: Aliases (+ Add alias, remove), files, metadata, lineage, alias history."""
+"""Version page: Aliases (+ Add alias, remove), files, metadata, lineage, alias history.
+
+The aliases, tags, description and history are partials: each renders from its own small
+context, so opening the Add alias input or adding an alias never rebuilds the page.
+"""
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
+import json
+
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
 
-from registry import permissions, selectors
-from registry.errors import Conflict, Forbidden, Invalid, NotFound
+from registry import permissions
+from registry.models import Run, RunArtifact
+from registry.selectors.aliases import alias_history, alias_suggestions
+from registry.selectors.chips import ChipKind
+from registry.selectors.collections import get_collection
+from registry.selectors.files import version_files
+from registry.selectors.registries import Access
+from registry.selectors.versions import VersionState, get_version_state
 from registry.services import aliases, linking
-from registry.views import queries
-from registry.views.common import (
-    confirm_page,
-    go_to,
-    page_view,
-    render_page,
-    safe_next,
-    split_aliases,
-)
-from registry.views.queries import Access
+from registry.views.forms import AliasesForm
+from registry.views.pages import confirm_page, go_to, page_view, render_page, submit
 
 TEMPLATE = "registry/version.html"
-NONE_ADDED = "None of the aliases were added."
-
-
-PARTIALS = {"aliases", "history", "tags", "description"}
+PARTIALS = {"aliases", "tags", "description", "history"}
+# An htmx alias change answers the aliases field and, out of band, the history.
+ALIAS_CHANGE = "registry/alias_change.html"
+USED_BY_LIMIT = 20
 
 
 def load(request, registry: str, collection: str):
     """The registry and collection the user may see (NotFound otherwise)."""
     reg = permissions.get_registry_for_user(request.user, registry)
-    coll = selectors.get_collection(reg, collection)
-    coll.registry = reg
-    return reg, coll
+    return reg, get_collection(reg, collection)
 
 
 def version_url(coll, index: int) -> str:
     return reverse("version", args=[coll.registry.name, coll.name, index])
 
 
-def render_version(request, reg, coll, index, *, partial=None, status=200, **extra):
-    access = Access.of(request.user, reg)
-    data = queries.version_page(coll, index)
-    context = {
+def base_context(request, reg, coll, state: VersionState, access: Access | None = None) -> dict:
+    """What every partial of the page shares."""
+    access = access or Access.of(request.user, reg)
+    return {
         "registry": reg,
         "collection": coll,
-        "version": data.version,
-        "data": data,
+        "version": state.version,
+        "state": state,
         "access": access,
         "current_role": access.role_label,
-        "removable_names": {c.name for c in data.chips if access.can_change(c)},
-        **extra,
+        "removable_names": {c.name for c in state.chips if access.can_change(c)},
     }
-    if extra.get("adding"):
-        held = {c.name.lower() for c in data.chips}
-        context["suggestions"] = [
-            s for s in selectors.alias_suggestions(reg) if s.name.lower() not in held
-        ]
-    return render_page(request, TEMPLATE, context, partial=partial, status=status)
+
+
+def adding_context(state: VersionState, access: Access) -> dict:
+    """The Add alias input: suggestions the user may add, none the version holds."""
+    return {
+        "adding": True,
+        "suggestions": alias_suggestions(
+            state.version.collection.registry,
+            protected_names=list(state.protected_names),
+            held={a.lower() for a in state.aliases},
+            may_add_protected=access.is_admin,
+        ),
+    }
+
+
+def full_context(request, reg, coll, state: VersionState) -> dict:
+    version = state.version
+    source = version.source
+    named = [c.name for c in state.chips if c.kind != ChipKind.DEFAULT]
+    return {
+        **base_context(request, reg, coll, state),
+        "files": version_files(version),
+        "history": alias_history(coll, state.protected),
+        "used_by": list(
+            RunArtifact.objects.filter(version=source, kind=RunArtifact.Kind.USED)
+            .select_related("run__project__team")
+            .order_by("-created_at")[:USED_BY_LIMIT]
+        ),
+        "created_run": (
+            Run.objects.select_related("project__team").filter(pk=source.created_run_id).first()
+        ),
+        "metadata_json": json.dumps(source.metadata, indent=2, sort_keys=True, ensure_ascii=False),
+        "usage_ref": (
+            f"wandb-registry-{reg.name}/{coll.name}:{named[0] if named else version.version_string}"
+        ),
+    }
+
+
+def render_full(request, reg, coll, state, *, status=200, **extra):
+    context = {**full_context(request, reg, coll, state), **extra}
+    return render_page(request, TEMPLATE, context, status=status)
 
 
 @page_view
 @require_http_methods(["GET"])
 def version_page(request, registry, collection, index):
+    """The page; an htmx request for one partial (Cancel, a refresh) gets only that."""
     reg, coll = load(request, registry, collection)
+    state = get_version_state(coll, index)
     target = request.htmx.target if request.htmx else None
-    return render_version(request, reg, coll, index, partial=target if target in PARTIALS else None)
+    if target not in PARTIALS:
+        return render_full(request, reg, coll, state)
+    context = base_context(request, reg, coll, state)
+    if target == "history":
+        context["history"] = alias_history(coll, state.protected)
+    return render_page(request, TEMPLATE, context, partial=target)
 
 
-def _aliases_changed(request, reg, coll, index):
+def render_aliases(request, reg, coll, state, *, status=200, **extra):
+    """The aliases partial for htmx, the whole page otherwise."""
     if not request.htmx:
-        return redirect(safe_next(request, version_url(coll, index)))
-    response = render_version(request, reg, coll, index, partial="aliases")
-    trigger_client_event(response, "aliases-changed")
-    return response
+        return render_full(request, reg, coll, state, status=status, **extra)
+    context = {**base_context(request, reg, coll, state), **extra}
+    return render_page(request, TEMPLATE, context, partial="aliases", status=status)
 
 
 @page_view
 @require_http_methods(["GET", "POST"])
 def alias_add(request, registry, collection, index):
-    """GET opens the Add alias input; POST adds (or moves) the alias(es) in `name`."""
+    """GET opens the Add alias input; POST adds (or moves) the alias(es) typed in it."""
     reg, coll = load(request, registry, collection)
+    permissions.check_can_write(request.user, reg, "Adding an alias")
     if request.method == "GET":
-        permissions.check_can_write(request.user, reg, "Adding an alias")
-        return render_version(request, reg, coll, index, partial="aliases", adding=True)
-    version = queries.get_version(coll, index)
-    name = request.POST.get("name", "")
-    names = split_aliases(name)
-    try:
-        if len(names) > 1:
-            aliases.add_aliases(version=version, names=names, actor=request.user)
-        else:
-            aliases.add_alias(version=version, name=name, actor=request.user)
-    except (Invalid, Conflict, Forbidden) as exc:
-        message = f"{exc.message} {NONE_ADDED}" if len(names) > 1 else exc.message
-        return render_version(
-            request,
-            reg,
-            coll,
-            index,
-            partial="aliases",
-            status=exc.status,
-            adding=True,
-            alias_error=message,
-            alias_value=name,
+        state = get_version_state(coll, index)
+        access = Access.of(request.user, reg)
+        return render_aliases(
+            request, reg, coll, state, form=AliasesForm(), **adding_context(state, access)
         )
-    return _aliases_changed(request, reg, coll, index)
+
+    def refused(form, status):
+        state = get_version_state(coll, index)
+        access = Access.of(request.user, reg)
+        return render_aliases(
+            request, reg, coll, state, status=status, form=form, **adding_context(state, access)
+        )
+
+    def done(state):
+        context = {
+            **base_context(request, reg, coll, state),
+            "history": alias_history(coll, state.protected),
+        }
+        return render_page(request, ALIAS_CHANGE, context)
+
+    return submit(
+        request,
+        AliasesForm(request.POST),
+        lambda data: aliases.add_aliases_at(
+            registry=reg, collection=coll.name, ref=index, names=data["name"], actor=request.user
+        ),
+        refused=refused,
+        done=done,
+        success_url=version_url(coll, index),
+    )
 
 
 @page_view
@@ -114,35 +162,31 @@ def alias_add(request, registry, collection, index):
 def alias_remove(request, registry, collection, index, name):
     """GET asks for confirmation (no JavaScript); POST removes the alias."""
     reg, coll = load(request, registry, collection)
-    version = queries.get_version(coll, index)
     if request.method == "GET":
-        if not any(a.name.lower() == name.lower() for a in version.aliases.all()):
-            raise NotFound(
-                aliases.ALIAS_NOT_HELD.format(index=index, collection=coll.name, name=name)
-            )
-        protected = name.lower() in selectors.protected_names(reg)
+        state = get_version_state(coll, index)
+        held = {a.lower(): a for a in state.aliases}
+        if name.lower() not in held:
+            raise aliases.alias_not_held(state.version, name)
+        protected = name.lower() in state.protected
         permissions.check_alias_change(request.user, reg, name, "remove", protected)
         return confirm_page(
             request,
             reg,
             title=f"Remove alias {name}",
-            message=f"Remove alias '{name}' from v{index} of '{coll.name}'?",
+            message=f"Remove alias '{held[name.lower()]}' from v{index} of '{coll.name}'?",
             button=f"Remove alias {name}",
             cancel=version_url(coll, index),
         )
-    try:
-        aliases.remove_alias(version=version, name=name, actor=request.user)
-    except (Invalid, Forbidden) as exc:
-        return render_version(
-            request,
-            reg,
-            coll,
-            index,
-            partial="aliases",
-            status=exc.status,
-            alias_error=exc.message,
-        )
-    return _aliases_changed(request, reg, coll, index)
+    state = aliases.remove_alias_at(
+        registry=reg, collection=coll.name, ref=index, name=name, actor=request.user
+    )
+    if not request.htmx:
+        return go_to(request, version_url(coll, index))
+    context = {
+        **base_context(request, reg, coll, state),
+        "history": alias_history(coll, state.protected),
+    }
+    return render_page(request, ALIAS_CHANGE, context)
 
 
 @page_view
@@ -150,20 +194,24 @@ def alias_remove(request, registry, collection, index, name):
 def unlink(request, registry, collection, index):
     """GET asks for confirmation; POST unlinks the version (its vN is never reused)."""
     reg, coll = load(request, registry, collection)
-    version = queries.get_version(coll, index)
+    state = get_version_state(coll, index)
     if request.method == "GET":
-        permissions.check_can_unlink(request.user, version, linking.first_protected_alias(version))
+        permissions.check_can_unlink(request.user, state.version, state.protected_alias)
+        held = [c.name for c in state.chips if c.kind != ChipKind.DEFAULT]
+        holding = (
+            f" It holds {', '.join(repr(n) for n in held)}, which will be removed." if held else ""
+        )
         return confirm_page(
             request,
             reg,
             title=f"Unlink v{index}",
             message=(
-                f"Unlink v{index} from '{coll.name}'? Its aliases are removed and "
-                f"v{index} is never reused. The source artifact is kept."
+                f"Unlink v{index} from '{coll.name}'?{holding} v{index} is never reused. "
+                "The source artifact is kept."
             ),
             button=f"Unlink v{index}",
             danger=True,
             cancel=version_url(coll, index),
         )
-    linking.unlink_version(version=version, actor=request.user)
+    linking.unlink_version(version=state.version, actor=request.user)
     return go_to(request, reverse("collection", args=[reg.name, coll.name]))

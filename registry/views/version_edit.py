@@ -6,80 +6,74 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import permissions
-from registry.errors import Forbidden, Invalid
+from registry.selectors.versions import get_version_state
 from registry.services import tags
-from registry.views import queries
-from registry.views.common import page_view, split_words
-from registry.views.version import load, render_version, version_url
+from registry.views.forms import DescriptionForm, TagsForm
+from registry.views.pages import page_view, render_page, submit
+from registry.views.version import TEMPLATE, base_context, load, render_full, version_url
+
+
+def _partial(request, reg, coll, index, partial: str, *, status=200, **extra):
+    """One partial of the version page, rendered from a fresh read of the version."""
+    state = get_version_state(coll, index)
+    if not request.htmx:
+        return render_full(request, reg, coll, state, status=status, **extra)
+    context = {**base_context(request, reg, coll, state), **extra}
+    return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
 
 @page_view
 @require_http_methods(["GET", "POST"])
 def version_description(request, registry, collection, index):
     reg, coll = load(request, registry, collection)
+    permissions.check_can_write(request.user, reg, "Editing a description")
     if request.method == "GET":
-        permissions.check_can_write(request.user, reg, "Editing a description")
-        return render_version(
-            request, reg, coll, index, partial="description", editing_description=True
-        )
-    version = queries.get_version(coll, index)
-    text = request.POST.get("description", "")
-    try:
-        tags.update_version_description(version=version, description=text, actor=request.user)
-    except (Invalid, Forbidden) as exc:
-        return render_version(
+        return _partial(request, reg, coll, index, "description", editing_description=True)
+    version = get_version_state(coll, index).version
+    return submit(
+        request,
+        DescriptionForm(request.POST),
+        lambda data: tags.update_version_description(
+            version=version, description=data["description"], actor=request.user
+        ),
+        refused=lambda form, status: _partial(
             request,
             reg,
             coll,
             index,
-            partial="description",
-            status=exc.status,
+            "description",
+            status=status,
             editing_description=True,
-            description_error=exc.message,
-            description_value=text,
-        )
-    if not request.htmx:
-        return redirect(version_url(coll, index))
-    return render_version(request, reg, coll, index, partial="description")
+            description_form=form,
+        ),
+        done=lambda _: _partial(request, reg, coll, index, "description"),
+        success_url=version_url(coll, index),
+    )
 
 
 @page_view
 @require_POST
 def version_tag_add(request, registry, collection, index):
     reg, coll = load(request, registry, collection)
-    version = queries.get_version(coll, index)
-    raw = request.POST.get("tags", "")
-    try:
-        tags.add_version_tags(version=version, names=split_words(raw), actor=request.user)
-    except (Invalid, Forbidden) as exc:
-        return render_version(
-            request,
-            reg,
-            coll,
-            index,
-            partial="tags",
-            status=exc.status,
-            tag_error=exc.message,
-            tag_value=raw,
-        )
-    return _after(request, reg, coll, index)
+    version = get_version_state(coll, index).version
+    return submit(
+        request,
+        TagsForm(request.POST),
+        lambda data: tags.add_version_tags(version=version, names=data["tags"], actor=request.user),
+        refused=lambda form, status: _partial(
+            request, reg, coll, index, "tags", status=status, tag_form=form
+        ),
+        done=lambda _: _partial(request, reg, coll, index, "tags"),
+        success_url=version_url(coll, index),
+    )
 
 
 @page_view
 @require_POST
 def version_tag_remove(request, registry, collection, index, tag):
     reg, coll = load(request, registry, collection)
-    version = queries.get_version(coll, index)
-    try:
-        tags.remove_version_tag(version=version, name=tag, actor=request.user)
-    except Forbidden as exc:
-        return render_version(
-            request, reg, coll, index, partial="tags", status=403, tag_error=exc.message
-        )
-    return _after(request, reg, coll, index)
-
-
-def _after(request, reg, coll, index):
+    version = get_version_state(coll, index).version
+    tags.remove_version_tag(version=version, name=tag, actor=request.user)
     if not request.htmx:
         return redirect(version_url(coll, index))
-    return render_version(request, reg, coll, index, partial="tags")
+    return _partial(request, reg, coll, index, "tags")

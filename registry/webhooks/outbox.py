@@ -2,8 +2,8 @@
 
 Claims are compare-and-set UPDATEs (pending → sending, with a lease), so two workers never
 send the same attempt. A worker that dies mid-send leaves a `sending` row whose lease
-expires; the sweeper claims it again (receivers dedupe on `webhook-id`, which is the same
-for every attempt of a delivery).
+expires; `manage.py sweep_deliveries` claims it again (receivers dedupe on `webhook-id`,
+which is the same for every attempt of a delivery).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def lease() -> timedelta:
 
 
 def _due(now) -> Q:
-    return Q(status=Delivery.PENDING, next_attempt_at__lte=now) | Q(
-        status=Delivery.SENDING, claimed_at__lt=now - lease()
+    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - lease()
     )
 
 
@@ -46,7 +46,10 @@ def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
     now = timezone.now()
     claimed = (
         Delivery.objects.filter(_due(now), pk=delivery_id).update(
-            status=Delivery.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+            status=Delivery.Status.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=F("attempts") + 1,
         )
         == 1
     )
@@ -80,7 +83,7 @@ def build_request(delivery: Delivery) -> tuple[str, str, dict[str, str]]:
     """URL, body and headers. Secrets are decrypted here and nowhere else."""
     automation = delivery.automation
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
-    if automation.action == Automation.SLACK:
+    if automation.action == Automation.Action.SLACK:
         return secrets.decrypt(automation.slack.url_encrypted), body, {}
     endpoint = automation.endpoint
     headers: dict[str, str] = {}
@@ -100,7 +103,7 @@ def build_request(delivery: Delivery) -> tuple[str, str, dict[str, str]]:
 def _redact(text: str, delivery: Delivery) -> str:
     """Receivers sometimes echo requests back: never let a secret into the log."""
     automation = delivery.automation
-    if automation.action == Automation.SLACK:
+    if automation.action == Automation.Action.SLACK:
         hidden = [automation.slack.url_encrypted]
     else:
         hidden = [automation.endpoint.token_encrypted, automation.endpoint.secret_encrypted]
@@ -125,27 +128,27 @@ def send(delivery: Delivery, worker: str = WORKER_ID, *, retries: bool = True) -
         excerpt = _redact(answer.excerpt, delivery)
         retry_after = answer.retry_after
         if 200 <= status_code <= 299:
-            outcome = DeliveryAttempt.SUCCESS
+            outcome = DeliveryAttempt.Outcome.SUCCESS
         elif retry.is_retryable_status(status_code):
-            outcome, error = DeliveryAttempt.RETRY, f"HTTP {status_code}"
+            outcome, error = DeliveryAttempt.Outcome.RETRY, f"HTTP {status_code}"
         else:
-            outcome, error = DeliveryAttempt.FAILED, f"HTTP {status_code}; not retried"
+            outcome, error = DeliveryAttempt.Outcome.FAILED, f"HTTP {status_code}; not retried"
             if 300 <= status_code <= 399:
                 error = f"HTTP {status_code}. {NOT_FOLLOWED}"
     except (http.BlockedAddress, secrets.SecretUnavailable) as exc:
-        outcome, error = DeliveryAttempt.FAILED, str(exc)
+        outcome, error = DeliveryAttempt.Outcome.FAILED, str(exc)
     except httpx.TimeoutException:
-        outcome = DeliveryAttempt.RETRY
+        outcome = DeliveryAttempt.Outcome.RETRY
         error = f"No answer within {settings.REGISTRY_WEBHOOK_TIMEOUT} s."
     except (httpx.TransportError, httpx.InvalidURL) as exc:
         retryable = isinstance(exc, httpx.TransportError)
-        outcome = DeliveryAttempt.RETRY if retryable else DeliveryAttempt.FAILED
+        outcome = DeliveryAttempt.Outcome.RETRY if retryable else DeliveryAttempt.Outcome.FAILED
         error = f"Network error: {type(exc).__name__}: {exc}"[:480]
     error = _redact(error, delivery)
     if not latency:
         latency = int((timezone.now() - started).total_seconds() * 1000)
-    if outcome == DeliveryAttempt.RETRY and not retries:
-        outcome = DeliveryAttempt.FAILED
+    if outcome == DeliveryAttempt.Outcome.RETRY and not retries:
+        outcome = DeliveryAttempt.Outcome.FAILED
     return record(
         delivery, worker, started, outcome, status_code, latency, error, excerpt, retry_after
     )
@@ -154,18 +157,20 @@ def send(delivery: Delivery, worker: str = WORKER_ID, *, retries: bool = True) -
 def record(delivery, worker, started, outcome, status_code, latency, error, excerpt, retry_after):
     now = timezone.now()
     fields: dict = {"claimed_at": None, "claimed_by": ""}
-    if outcome == DeliveryAttempt.RETRY and delivery.attempts >= retry.max_attempts():
-        outcome = DeliveryAttempt.FAILED
+    if outcome == DeliveryAttempt.Outcome.RETRY and delivery.attempts >= retry.max_attempts():
+        outcome = DeliveryAttempt.Outcome.FAILED
         error = f"{error}. {GAVE_UP.format(n=delivery.attempts)}"
-    if outcome == DeliveryAttempt.SUCCESS:
-        fields.update(status=Delivery.SUCCEEDED, finished_at=now)
-    elif outcome == DeliveryAttempt.FAILED:
-        fields.update(status=Delivery.FAILED, finished_at=now)
+    if outcome == DeliveryAttempt.Outcome.SUCCESS:
+        fields.update(status=Delivery.Status.SUCCEEDED, finished_at=now)
+    elif outcome == DeliveryAttempt.Outcome.FAILED:
+        fields.update(status=Delivery.Status.FAILED, finished_at=now)
     else:
         delay = retry.retry_after_seconds(retry_after) if status_code == 429 else None
         if delay is None:
             delay = retry.backoff_seconds(delivery.attempts)
-        fields.update(status=Delivery.PENDING, next_attempt_at=now + timedelta(seconds=delay))
+        fields.update(
+            status=Delivery.Status.PENDING, next_attempt_at=now + timedelta(seconds=delay)
+        )
     with transaction.atomic():
         attempt = DeliveryAttempt.objects.create(
             delivery=delivery,
@@ -179,14 +184,9 @@ def record(delivery, worker, started, outcome, status_code, latency, error, exce
         )
         # Only the holder of the claim moves the delivery on; a worker whose lease ran out
         # still logs what it saw but leaves the state to the new holder.
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.SENDING, claimed_by=worker).update(
-            **fields
-        )
-        if outcome == DeliveryAttempt.RETRY:
-            from registry import tasks
-
-            run_after = fields["next_attempt_at"]
-            transaction.on_commit(lambda: tasks.enqueue_deliveries([delivery.pk], run_after))
+        Delivery.objects.filter(
+            pk=delivery.pk, status=Delivery.Status.SENDING, claimed_by=worker
+        ).update(**fields)
     log.info(
         "delivery %s (automation %s) attempt %s: %s %s %s ms",
         delivery.message_id,
@@ -197,25 +197,3 @@ def record(delivery, worker, started, outcome, status_code, latency, error, exce
         latency,
     )
     return attempt
-
-
-def unfinished_exists() -> bool:
-    return Delivery.objects.filter(status__in=[Delivery.PENDING, Delivery.SENDING]).exists()
-
-
-def next_due_at():
-    """When the sweeper should next look: the earliest retry or lease expiry."""
-    pending = (
-        Delivery.objects.filter(status=Delivery.PENDING)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    sending = (
-        Delivery.objects.filter(status=Delivery.SENDING)
-        .order_by("claimed_at")
-        .values_list("claimed_at", flat=True)
-        .first()
-    )
-    candidates = [t for t in [pending, sending + lease() if sending else None] if t is not None]
-    return min(candidates) if candidates else None

@@ -6,8 +6,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from registry.models import ArtifactVersion
-
 VERBS = {
     "LINK_ARTIFACT": "linked",
     "ADD_ARTIFACT_ALIAS": "added alias",
@@ -27,9 +25,8 @@ def event_values(event) -> dict:
     version = event.version
     collection = event.collection
     registry = collection.registry
-    source = ArtifactVersion.objects.select_related("artifact__project__team").get(
-        pk=version.source_id
-    )
+    # Loaded with the version by the services' read (`VersionState`): no query here.
+    source = version.source
     actor = event.actor
     return {
         "event_type": event.type,

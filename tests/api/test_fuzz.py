@@ -87,7 +87,7 @@ def test_no_operation_answers_500_on_odd_input(client, api_for, admin, member, r
                     status = response.status_code
                     if status >= 500:
                         failures.append((method, url, body, status))
-                    elif status >= 400:
+                    elif status >= 400 and method != "head":  # HEAD answers carry no body
                         is_json = response["Content-Type"] == "application/json; charset=utf-8"
                         detail = response.json().get("detail") if is_json else response.content
                         if not isinstance(detail, str) or not detail:

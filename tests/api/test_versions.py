@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from registry.api.auth import BAD_KEY
 from registry.models import Alias, Collection, LinkedVersion
 from registry.services.api_keys import create_api_key, revoke_api_key
-from registry.services.registries import create_protected_alias, update_registry
+from registry.services.registries import (
+    create_protected_alias,
+    delete_protected_alias,
+    update_registry,
+)
 from tests.api.conftest import ApiClient
 from tests.factories import link_new, make_project, make_source
 
@@ -136,13 +140,20 @@ def test_its_etag_changes_when_the_answer_changes(api_for, admin, registry, prod
         link_new(admin, registry)
     elif change == "tag":
         client.post(f"{ZOO}/v0/tags", {"names": ["gold"]})
-    elif change == "protect":
-        create_protected_alias(registry=registry, name="staging", actor=admin)
+    elif change == "protect":  # the chip v0 shows is no longer gray
+        delete_protected_alias(registry=registry, name="production", actor=admin)
     elif change == "description":
         LinkedVersion.objects.filter(index=0).update(description="changed")
     response = client.get(f"{ZOO}/v0", **{"If-None-Match": etag})
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+def test_its_etag_stays_when_nothing_it_shows_changes(api_for, admin, registry, production):
+    client = api_for(admin)
+    etag = client.get(f"{ZOO}/v0")["ETag"]
+    create_protected_alias(registry=registry, name="staging", actor=admin)  # v0 holds none
+    assert client.get(f"{ZOO}/v0", **{"If-None-Match": etag}).status_code == 304
 
 
 def test_it_links_a_source_creating_the_collection(api_for, member, registry):

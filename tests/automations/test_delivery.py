@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from standardwebhooks import Webhook
 
@@ -43,7 +44,7 @@ def test_an_alias_add_sends_exactly_one_signed_delivery(
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert request["headers"]["Content-Type"] == "application/json"
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
     assert request["headers"]["Webhook-Id"] == delivery.message_id
     attempt = delivery.attempt_log.get()
     assert (attempt.outcome, attempt.status_code, attempt.response_excerpt) == (
@@ -102,7 +103,7 @@ def test_a_400_is_not_retried(registry, member, receiver, make_automation):
     run_worker()
     assert len(receiver.requests) == 1
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempt_log.get().error == "HTTP 400; not retried"
 
 
@@ -114,7 +115,7 @@ def test_a_500_is_retried_with_backoff_and_then_delivered(
     add_alias(version=link_new(member, registry), name="staging", actor=member)
     run_worker()
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts) == (Delivery.PENDING, 1)
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.PENDING, 1)
     run_worker()  # nothing is due yet: the retry waits for its backoff
     assert len(receiver.requests) == 1
     for _ in range(2):
@@ -123,7 +124,7 @@ def test_a_500_is_retried_with_backoff_and_then_delivered(
     assert len(receiver.requests) == 3
     assert len(receiver.unique_ids) == 1  # one message, three attempts
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
     outcomes = list(delivery.attempt_log.order_by("id").values_list("outcome", "status_code"))
     assert outcomes == [("retry", 503), ("retry", 500), ("success", 200)]
 
@@ -144,7 +145,7 @@ def test_a_429_waits_for_retry_after(registry, member, receiver, make_automation
     run_worker()
     assert len(receiver.requests) == 2
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
 
 
 def test_it_gives_up_after_the_configured_attempts(
@@ -159,7 +160,7 @@ def test_it_gives_up_after_the_configured_attempts(
         advance_clock(24 * 3600)
     assert len(receiver.requests) == 2
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     assert delivery.attempt_log.first().error == "HTTP 500. Gave up after 2 attempts."
 
 
@@ -184,7 +185,7 @@ def test_a_receiver_down_for_a_while_gets_the_delivery_when_back(
     advance_clock(3600)
     run_worker()
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.PENDING
+    assert delivery.status == Delivery.Status.PENDING
     assert delivery.attempt_log.count() == 2
     assert delivery.attempt_log.first().error.startswith("Network error: ConnectError")
 
@@ -198,7 +199,7 @@ def test_a_receiver_down_for_a_while_gets_the_delivery_when_back(
         server.stop()
     assert len(receiver.requests) == 1
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
 
 
 def test_a_worker_killed_mid_delivery_is_retried_and_delivered_once(
@@ -212,14 +213,14 @@ def test_a_worker_killed_mid_delivery_is_retried_and_delivered_once(
     url, body, headers = outbox.build_request(claimed)
     outbox.http.post_json(url, body, headers)
     run_worker()  # its queued task finds the delivery claimed: a live lease is respected
-    assert Delivery.objects.get().status == Delivery.SENDING
+    assert Delivery.objects.get().status == Delivery.Status.SENDING
     assert len(receiver.requests) == 1
 
     advance_clock(outbox.lease().total_seconds() + 1)  # the dead worker's lease runs out
-    run_worker()  # the sweeper claims it again
+    call_command("sweep_deliveries")  # the periodic sweep claims it again
 
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
     assert len(receiver.requests) == 2  # at least once on the wire…
     assert len(receiver.unique_ids) == 1  # …exactly once for a receiver deduping on the id
     assert delivery.attempt_log.get().number == 2
@@ -253,7 +254,7 @@ def test_slack_gets_a_message_naming_alias_version_collection_and_author(
         "<http://127.0.0.1:8000/registries/Model/zoo/v0/|zoo:v0> in registry *Model*."
     )
     assert "Authorization" not in slack_receiver.requests[0]["headers"]
-    assert Delivery.objects.get().status == Delivery.SUCCEEDED
+    assert Delivery.objects.get().status == Delivery.Status.SUCCEEDED
     assert DeliveryAttempt.objects.count() == 1
 
 
@@ -374,10 +375,10 @@ def test_a_worker_process_killed_mid_request_leaves_the_delivery_to_be_retried(
             worker.kill()
         release.set()
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.SENDING  # claimed by a worker that no longer exists
+    assert delivery.status == Delivery.Status.SENDING  # claimed by a worker that no longer exists
 
     advance_clock(outbox.lease().total_seconds() + 1)
     run_worker()
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
     assert len(seen) == 2 and len(set(seen)) == 1  # same webhook-id: a receiver dedupes

@@ -50,7 +50,7 @@ def assert_one_signed_delivery(receiver, alias: str, author: str) -> None:
     payload = Webhook(SIGNING_SECRET).verify(request["body"], request["headers"])
     assert (payload["alias"], payload["event_author"]) == (alias, author)
     assert payload["artifact_version_string"] == "wandb-registry-Model/zoo:v0"
-    assert Delivery.objects.get().status == Delivery.SUCCEEDED
+    assert Delivery.objects.get().status == Delivery.Status.SUCCEEDED
 
 
 @pytest.mark.skipif(

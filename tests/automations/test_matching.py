@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Delivery
+from registry.models import Delivery, EventType
 from registry.services.aliases import add_alias, remove_alias
 from registry.services.automation_settings import set_automation_enabled
 from registry.services.linking import unlink_version
@@ -100,14 +100,14 @@ def test_an_event_without_matching_automations_costs_one_query(registry, member)
     from registry.services import automations, events
 
     event = events.RegistryEvent(
-        type=events.ADD_ARTIFACT_ALIAS,
+        type=EventType.ADD_ARTIFACT_ALIAS,
         collection=version.collection,
         version=version,
         actor=member,
         alias="x",
     )
     with CaptureQueriesContext(connection) as queries:
-        automations.on_event(event)
+        automations.on_events([event])
     assert len(queries) == 1
 
 
@@ -118,14 +118,14 @@ def test_matching_automations_cost_a_fixed_number_of_queries(registry, member, m
 
     def count() -> int:
         event = events.RegistryEvent(
-            type=events.ADD_ARTIFACT_ALIAS,
+            type=EventType.ADD_ARTIFACT_ALIAS,
             collection=version.collection,
             version=version,
             actor=member,
             alias="y",
         )
         with CaptureQueriesContext(connection) as queries:
-            automations.on_event(event)
+            automations.on_events([event])
         return len(queries)
 
     make_automation(name="one")

@@ -219,17 +219,17 @@ def test_the_settings_section_lists_automations_for_admins_only(
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
+    from registry.selectors.automations import automations_overview
+
     make_automation(name="deploy")
     request = RequestFactory().get("/")
     request.user = admin
-    html = render_to_string(
-        "registry/automations/settings_section.html", {"registry": registry}, request
-    )
+    context = {"registry": registry, **automations_overview(registry, admin)}
+    html = render_to_string("registry/automations/section_body.html", context, request)
     assert "deploy" in html and "Add webhook endpoint" in html
     request.user = viewer
-    html = render_to_string(
-        "registry/automations/settings_section.html", {"registry": registry}, request
-    )
+    context = {"registry": registry, **automations_overview(registry, viewer)}
+    html = render_to_string("registry/automations/section_body.html", context, request)
     assert "1 automation in this registry" in html and "deploy" not in html
 
 
@@ -303,7 +303,7 @@ def test_the_log_shows_attempts_and_redeliver_requeues(registry, admin, member, 
     automation = make_automation(name="deploy")
     add_alias(version=link_new(member, registry), name="staging", actor=member)
     delivery = Delivery.objects.get()
-    delivery.status = Delivery.FAILED
+    delivery.status = Delivery.Status.FAILED
     delivery.save()
     delivery.attempt_log.create(
         number=1,
@@ -324,7 +324,7 @@ def test_the_log_shows_attempts_and_redeliver_requeues(registry, admin, member, 
     response = client.post(BASE + f"deliveries/{delivery.pk}/redeliver/")
     assert response.status_code == 302
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (Delivery.PENDING, 0)
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.PENDING, 0)
     response = client.post(BASE + f"deliveries/{delivery.pk}/redeliver/")
     assert response.status_code == 400  # still pending: nothing to redeliver yet
 

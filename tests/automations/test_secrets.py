@@ -57,7 +57,7 @@ def test_secrets_never_appear_in_pages_logs_or_the_delivery_log(
         assert response.status_code == 302
     add_alias(version=link_new(member, registry, "zoo"), name="staging", actor=member)
     run_worker()
-    assert {d.status for d in Delivery.objects.all()} == {Delivery.FAILED}
+    assert {d.status for d in Delivery.objects.all()} == {Delivery.Status.FAILED}
     assert len(httpserver.log) == 2  # both were sent, with their secrets, to the receivers
     sent = json.dumps([dict(req.headers) for req, _ in httpserver.log])
     assert TOKEN in sent

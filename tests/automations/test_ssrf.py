@@ -85,7 +85,7 @@ def test_a_delivery_to_a_refused_address_fails_at_once_with_the_reason(
     add_alias(version=link_new(member, registry), name="staging", actor=member)
     run_worker()
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     assert "it is a loopback address" in delivery.attempt_log.get().error
 
 

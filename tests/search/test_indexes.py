@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry.models import Alias, Collection, VersionTag
-from registry.search import search
+from registry.selectors.search import search
 from tests.factories import make_user
 
 pytestmark = pytest.mark.skipif(

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registry.models import Alias, Collection, CollectionTag, LinkedVersion, Registry, VersionTag
-from registry.search import search
-from registry.selectors import resolve_version
+from registry.selectors.search import search
+from registry.selectors.versions import get_version_state
 from tests.factories import make_user
 
 
@@ -25,8 +25,8 @@ def test_it_creates_a_proportional_linked_catalogue_in_few_queries():
     # Bulk: a fixed number of statements, not one per row.
     assert len(captured.captured_queries) < 100
     alias = Alias.objects.select_related("collection").filter(name__startswith="exp-").first()
-    assert resolve_version(alias.collection, alias.name).pk == alias.version_id
-    assert Registry.objects.get(name="Bench-Secret").visibility == Registry.RESTRICTED
+    assert get_version_state(alias.collection, alias.name).version.pk == alias.version_id
+    assert Registry.objects.get(name="Bench-Secret").visibility == Registry.Visibility.RESTRICTED
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""registry.search.search: what matches, in which group and order, and what it says."""
+"""registry.selectors.search.search: what matches, in which group and order, and what it says."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry import search as search_module
-from registry.search import search
+from registry.selectors import search as search_module
+from registry.selectors.search import search
 from registry.services.collections import add_collection_tags, update_collection_description
 from tests.factories import link_new
 

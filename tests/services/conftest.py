@@ -52,7 +52,9 @@ class Case:
     @property
     def role(self) -> str | None:
         role = PERSONA_ROLES[self.persona]
-        if self.registry.visibility == Registry.ORGANIZATION and rank(role) < rank("viewer"):
+        if self.registry.visibility == Registry.Visibility.ORGANIZATION and rank(role) < rank(
+            "viewer"
+        ):
             return permissions.VIEWER
         return role
 
@@ -96,11 +98,11 @@ def case(request, db) -> Case:
 def emitted(monkeypatch) -> list:
     """Every event the services hand to automations (in process; nothing leaves)."""
     calls = []
-    original = automations.on_event
+    original = automations.on_events
 
-    def record(event):
-        calls.append(event)
-        return original(event)
+    def record(events):
+        calls.extend(events)
+        return original(events)
 
-    monkeypatch.setattr(automations, "on_event", record)
+    monkeypatch.setattr(automations, "on_events", record)
     return calls

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 
 from registry.errors import Conflict, Forbidden, Invalid, NotFound, RegistryError
 from registry.models import Alias, AliasEvent, Collection, LinkedVersion
-from registry.selectors import latest_index, protected_names
+from registry.selectors.versions import latest_index, protected_names
 from registry.services.aliases import add_alias, remove_alias
 from registry.services.linking import link_version, unlink_version
 from registry.services.registries import create_protected_alias, delete_protected_alias

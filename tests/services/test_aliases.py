@@ -9,7 +9,7 @@ from registry import permissions
 from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import Alias, AliasEvent
 from registry.names import ALIAS_RULE
-from registry.selectors import resolve_version
+from registry.selectors.versions import get_version_state
 from registry.services.aliases import ALIAS_NOT_HELD, RESERVED_ALIAS, add_alias, remove_alias
 from registry.services.linking import unlink_version
 from registry.services.registries import create_protected_alias
@@ -116,7 +116,7 @@ def test_it_records_a_move_with_both_indexes_and_the_actor(registry, member, adm
     emitted.clear()
     add_alias(version=v1, name="candidate", actor=admin)
     event = AliasEvent.objects.filter(collection=v0.collection).first()  # newest first
-    assert (event.action, event.alias) == (AliasEvent.MOVE, "candidate")
+    assert (event.action, event.alias) == (AliasEvent.Action.MOVE, "candidate")
     assert (event.from_index, event.to_index) == (0, 1)
     assert (event.from_version, event.to_version, event.actor) == (v0, v1, admin)
     assert [(e.type, e.alias, e.previous_index, e.version) for e in emitted] == [
@@ -144,10 +144,10 @@ def test_it_does_nothing_when_readding_an_alias_the_version_holds(registry, memb
     version = link_new(member, registry, aliases=["candidate"])
     events_before = AliasEvent.objects.count()
     emitted.clear()
-    alias = add_alias(version=version, name="candidate", actor=member)
-    alias_again = add_alias(version=version, name="CANDIDATE", actor=member)
-    assert alias.pk == alias_again.pk
-    assert alias_again.name == "candidate"
+    state = add_alias(version=version, name="candidate", actor=member)
+    state_again = add_alias(version=version, name="CANDIDATE", actor=member)
+    assert state.aliases == state_again.aliases == ("candidate",)
+    assert Alias.objects.filter(version=version).count() == 1
     assert AliasEvent.objects.count() == events_before
     assert emitted == []
 
@@ -184,7 +184,7 @@ def test_it_treats_aliases_differing_in_case_as_one_shown_as_first_typed(registr
     add_alias(version=v1, name="production", actor=member)
     aliases = list(Alias.objects.filter(collection=v0.collection).values_list("name", "version"))
     assert aliases == [("Production", v1.pk)]
-    assert resolve_version(v0.collection, "PRODUCTION") == v1
+    assert get_version_state(v0.collection, "PRODUCTION").version == v1
 
 
 def test_it_keeps_aliases_separate_per_collection(registry, member):
@@ -272,13 +272,15 @@ def test_it_lets_members_and_up_add_several_aliases_at_once(case, org_admin):
 
 
 def test_several_aliases_are_added_all_or_none(registry, org_admin, member):
-    from registry.services.aliases import add_aliases
+    from registry.services.aliases import SEVERAL_REFUSED, add_aliases
 
     create_protected_alias(registry=registry, name="production", actor=org_admin)
     version = link_new(org_admin, registry)
     with pytest.raises(Forbidden) as refused:
         add_aliases(version=version, names=["candidate", "production"], actor=member)
-    assert refused.value.message == protected_message("production", registry, "add")
+    assert refused.value.message == SEVERAL_REFUSED.format(
+        message=protected_message("production", registry, "add")
+    )
     assert not Alias.objects.filter(version=version).exists()
     assert not AliasEvent.objects.filter(collection=version.collection).exists()
 
@@ -289,7 +291,7 @@ def test_several_aliases_move_each_and_record_each(registry, member):
     v0 = link_new(member, registry, aliases=["staging"])
     v1 = link_new(member, registry)
     added = add_aliases(version=v1, names=["staging", "candidate", "CANDIDATE"], actor=member)
-    assert [a.name for a in added] == ["staging", "candidate"]
+    assert added.aliases == ("candidate", "staging")
     assert holder(v0, "staging").version_id == v1.pk
     actions = list(
         AliasEvent.objects.filter(collection=v1.collection)
@@ -297,7 +299,7 @@ def test_several_aliases_move_each_and_record_each(registry, member):
         .values_list("alias", "action")
     )
     assert actions == [
-        ("staging", AliasEvent.ADD),
-        ("staging", AliasEvent.MOVE),
-        ("candidate", AliasEvent.ADD),
+        ("staging", AliasEvent.Action.ADD),
+        ("staging", AliasEvent.Action.MOVE),
+        ("candidate", AliasEvent.Action.ADD),
     ]

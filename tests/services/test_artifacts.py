@@ -7,11 +7,12 @@ import pytest
 from registry import permissions
 from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import ArtifactVersion, RunArtifact, Team, TeamMembership
+from registry.permissions import NOT_TEAM_MEMBER
+from registry.selectors import sources
 from registry.services import artifacts
 from registry.services.artifacts import (
     BLOBS_MISSING,
     MANIFEST_EMPTY,
-    NOT_TEAM_MEMBER,
     PATH_INVALID,
     TEAM_CREATION_OFF,
     TYPE_CHANGED,
@@ -37,7 +38,7 @@ def test_it_lets_viewers_and_up_use_an_artifact(case, org_admin):
     run = artifacts.create_run(entity=case.actor.get_username(), project="p", actor=case.actor)
     with case.expect(VIEWER, "Downloading files or using an artifact"):
         artifacts.record_use(linked=linked, actor=case.actor, run=run)
-    used = RunArtifact.objects.filter(run=run, version=linked.source, kind=RunArtifact.USED)
+    used = RunArtifact.objects.filter(run=run, version=linked.source, kind=RunArtifact.Kind.USED)
     assert used.exists() == case.allowed(VIEWER)
     assert permissions.can_download(case.actor, case.registry) == case.allowed(VIEWER)
 
@@ -84,13 +85,13 @@ def test_it_creates_and_finishes_a_run(member):
     assert (run.state, run.job_type, run.project.name) == ("running", "train", "zoo")
     artifacts.finish_run(run=run, actor=member)
     assert run.state == "finished" and run.finished_at is not None
-    found = artifacts.get_run(entity="MEMBER", project="ZOO", run_id=run.run_id, actor=member)
+    found = sources.get_run(entity="MEMBER", project="ZOO", run_id=run.run_id, actor=member)
     assert found == run
 
 
 def test_it_says_which_run_does_not_exist(member):
     with pytest.raises(NotFound, match=exactly("Run 'member/zoo/abc' does not exist.")):
-        artifacts.get_run(entity="member", project="zoo", run_id="abc", actor=member)
+        sources.get_run(entity="member", project="zoo", run_id="abc", actor=member)
 
 
 # Source versions.

@@ -17,7 +17,7 @@ from django.db import connection, connections, transaction
 from registry import permissions
 from registry.errors import Forbidden
 from registry.models import Alias, AliasEvent, Artifact, ArtifactVersion, Collection, LinkedVersion
-from registry.selectors import latest_index, resolve_version
+from registry.selectors.versions import get_version_state, latest_index
 from registry.services.aliases import add_alias
 from registry.services.linking import link_version
 from registry.services.registries import create_protected_alias
@@ -93,7 +93,7 @@ def test_concurrent_links_get_every_index_exactly_once(registry, member):
     ).distinct().count() == (THREADS * LINKS_PER_THREAD)
     assert collection.next_index == THREADS * LINKS_PER_THREAD
     assert latest_index(collection) == THREADS * LINKS_PER_THREAD - 1
-    assert resolve_version(collection, "latest").index == 399
+    assert get_version_state(collection, "latest").version.index == 399
 
 
 def test_concurrent_moves_of_production_leave_one_holder_and_a_matching_history(registry, admin):
@@ -117,9 +117,9 @@ def test_concurrent_moves_of_production_leave_one_holder_and_a_matching_history(
     assert history[-1].to_version_id == holders[0].version_id
     assert history[-1].to_index == holders[0].version.index
     # The history is one unbroken chain: each move starts where the previous one ended.
-    assert history[0].action == AliasEvent.ADD
+    assert history[0].action == AliasEvent.Action.ADD
     for before, after in zip(history, history[1:], strict=False):
-        assert after.action == AliasEvent.MOVE
+        assert after.action == AliasEvent.Action.MOVE
         assert after.from_index == before.to_index
         assert after.from_index != after.to_index
 

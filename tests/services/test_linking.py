@@ -8,9 +8,8 @@ from django.db import IntegrityError, transaction
 from registry import permissions
 from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, LinkedVersion
-from registry.selectors import latest_index, resolve_version
-from registry.services.aliases import RESERVED_ALIAS, VERSION_GONE, add_alias
-from registry.services.common import COLLECTION_GONE
+from registry.selectors.versions import get_version_state, latest_index
+from registry.services.aliases import RESERVED_ALIAS, add_alias
 from registry.services.linking import (
     TYPE_MISMATCH,
     TYPE_NOT_ACCEPTED,
@@ -18,6 +17,7 @@ from registry.services.linking import (
     link_version,
     unlink_version,
 )
+from registry.services.locks import COLLECTION_GONE, VERSION_GONE
 from registry.services.registries import create_protected_alias, update_registry
 from tests.factories import link_new, make_project, make_source
 from tests.services.conftest import exactly
@@ -96,11 +96,11 @@ def test_it_never_reuses_an_index_after_unlinking_the_newest(registry, member):
     v0, v1, v2 = (link_new(member, registry) for _ in range(3))
     unlink_version(version=v2, actor=member)
     assert latest_index(v0.collection) == 1
-    assert resolve_version(v0.collection, "latest") == v1
+    assert get_version_state(v0.collection, "latest").version == v1
     v3 = link_new(member, registry)
     assert v3.index == 3
     assert indexes(v0.collection) == [0, 1, 3]
-    assert resolve_version(v0.collection, "latest") == v3
+    assert get_version_state(v0.collection, "latest").version == v3
 
 
 def test_it_keeps_latest_when_a_middle_version_is_unlinked(registry, member):
@@ -109,7 +109,7 @@ def test_it_keeps_latest_when_a_middle_version_is_unlinked(registry, member):
     assert latest_index(v0.collection) == 2
     assert indexes(v0.collection) == [0, 2]
     with pytest.raises(NotFound):
-        resolve_version(v0.collection, "v1")
+        get_version_state(v0.collection, "v1")
     assert link_new(member, registry).index == 3
 
 
@@ -119,7 +119,7 @@ def test_it_leaves_no_latest_after_unlinking_the_only_version(registry, member):
     unlink_version(version=only, actor=member)
     assert latest_index(collection) is None
     with pytest.raises(NotFound, match="'latest' does not name a version of 'zoo'"):
-        resolve_version(collection, "latest")
+        get_version_state(collection, "latest")
     assert link_new(member, registry).index == 1
 
 
@@ -255,7 +255,7 @@ def test_it_gives_a_relinked_source_a_new_number_after_an_unlink(registry, membe
 def test_it_moves_an_alias_held_by_another_version_when_linking(registry, member):
     v0 = link_new(member, registry, aliases=["candidate"])
     v1 = link_new(member, registry, aliases=["candidate"])
-    assert resolve_version(v0.collection, "candidate") == v1
+    assert get_version_state(v0.collection, "candidate").version == v1
     event = AliasEvent.objects.first()
     assert (event.action, event.from_index, event.to_index) == ("move", 0, 1)
 
@@ -361,7 +361,7 @@ def test_it_takes_a_single_alias_string_as_one_alias(registry, member):
 def test_it_refuses_linking_a_source_of_an_entity_the_member_is_not_in(registry, member, admin):
     from registry.errors import Forbidden
     from registry.models import LinkedVersion
-    from registry.services.artifacts import NOT_TEAM_MEMBER
+    from registry.permissions import NOT_TEAM_MEMBER
     from tests.factories import make_project, make_source
 
     private = make_source(admin, project=make_project(admin, entity="admins-only"))

@@ -64,7 +64,7 @@ def test_it_lets_only_admins_set_roles(case):
     with case.expect(ADMIN, "Changing members and roles"):
         set_role(registry=case.registry, user=newcomer, role="member", actor=case.actor)
     expected = "member" if case.allowed(ADMIN) else None
-    if case.registry.visibility == Registry.ORGANIZATION and expected is None:
+    if case.registry.visibility == Registry.Visibility.ORGANIZATION and expected is None:
         expected = "viewer"
     assert permissions.role_of(newcomer, case.registry) == expected
 
@@ -114,12 +114,12 @@ def test_it_refuses_an_unknown_visibility(org_admin):
 
 
 def test_it_lets_visibility_go_only_from_organization_to_restricted(registry, admin, stranger):
-    update_registry(registry=registry, actor=admin, visibility=Registry.RESTRICTED)
+    update_registry(registry=registry, actor=admin, visibility=Registry.Visibility.RESTRICTED)
     registry.refresh_from_db()
-    assert registry.visibility == Registry.RESTRICTED
+    assert registry.visibility == Registry.Visibility.RESTRICTED
     assert permissions.role_of(stranger, registry) is None
     with pytest.raises(Invalid, match=exactly(VISIBILITY_ONE_WAY)):
-        update_registry(registry=registry, actor=admin, visibility=Registry.ORGANIZATION)
+        update_registry(registry=registry, actor=admin, visibility=Registry.Visibility.ORGANIZATION)
 
 
 def test_it_only_adds_accepted_types(registry, admin):
@@ -149,7 +149,7 @@ def test_it_refuses_an_unknown_role(registry, admin, member):
 
 def test_it_refuses_demoting_the_only_admin_of_a_restricted_registry(org_admin, admin):
     secret = create_registry(name="Vault", actor=org_admin)
-    update_registry(registry=secret, actor=org_admin, visibility=Registry.RESTRICTED)
+    update_registry(registry=secret, actor=org_admin, visibility=Registry.Visibility.RESTRICTED)
     set_role(registry=secret, user=admin, role="admin", actor=org_admin)
     set_role(registry=secret, user=org_admin, role=None, actor=org_admin)
     message = LAST_ADMIN.format(user="admin", registry="Vault")

@@ -97,7 +97,7 @@ def bulk_versions(collection, actor, count: int, *, files_per_version: int = 1) 
         AliasEvent(
             collection=collection,
             alias=f"bulk-{v.index}",
-            action=AliasEvent.ADD,
+            action=AliasEvent.Action.ADD,
             to_index=v.index,
             to_version=v,
             actor=actor,

@@ -59,7 +59,7 @@ def test_it_creates_a_registry_for_an_org_admin(as_user, org_admin):
     assert response.status_code == 302
     assert response["Location"] == "/registries/Vision/"
     registry = Registry.objects.get(name="Vision")
-    assert registry.visibility == Registry.RESTRICTED
+    assert registry.visibility == Registry.Visibility.RESTRICTED
     assert registry.accepted_types == ["model", "dataset"]
 
 

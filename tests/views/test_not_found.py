@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.views.common import NO_SUCH_PAGE
+from registry.views.pages import NO_SUCH_PAGE
 from tests.views.conftest import text
 
 pytestmark = pytest.mark.django_db

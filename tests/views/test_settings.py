@@ -130,7 +130,7 @@ def test_it_updates_description_visibility_and_types(as_user, admin, registry):
     assert response.status_code == 200
     registry.refresh_from_db()
     assert registry.description == "Production models"
-    assert registry.visibility == Registry.RESTRICTED
+    assert registry.visibility == Registry.Visibility.RESTRICTED
     assert registry.accepted_types == ["model", "dataset"]
 
 

@@ -48,7 +48,7 @@ def test_it_shows_the_run_that_produced_and_used_the_version(as_user, viewer, re
         registry=registry, collection_name="zoo", source=source, actor=org_admin
     )
     user_run = artifacts.create_run(entity="team", project="proj", actor=org_admin, name="eval-3")
-    RunArtifact.objects.create(run=user_run, version=source, kind=RunArtifact.USED)
+    RunArtifact.objects.create(run=user_run, version=source, kind=RunArtifact.Kind.USED)
     body = text(as_user(viewer).get("/registries/Model/zoo/v0/"))
     assert "<code>train-7</code>" in body
     assert "<code>eval-3</code>" in body
@@ -57,7 +57,7 @@ def test_it_shows_the_run_that_produced_and_used_the_version(as_user, viewer, re
 def test_it_returns_404_for_a_missing_version(as_user, viewer, zoo):
     response = as_user(viewer).get("/registries/Model/zoo/v9/")
     assert response.status_code == 404
-    assert "has no version v9" in text(response)
+    assert "'v9' does not name a version of 'zoo'" in text(response)
 
 
 def test_it_hides_a_restricted_version_from_a_stranger(as_user, stranger, secret_zoo):

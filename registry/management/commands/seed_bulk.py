@@ -53,9 +53,9 @@ TAGS = (
     "experimental deprecated long-context multimodal distilled pruned onnx"
 ).split()
 BENCH_REGISTRIES = [
-    ("Bench-Vision", Registry.ORGANIZATION),
-    ("Bench-NLP", Registry.ORGANIZATION),
-    ("Bench-Secret", Registry.RESTRICTED),
+    ("Bench-Vision", Registry.Visibility.ORGANIZATION),
+    ("Bench-NLP", Registry.Visibility.ORGANIZATION),
+    ("Bench-Secret", Registry.Visibility.RESTRICTED),
 ]
 
 

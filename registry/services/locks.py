@@ -1,13 +1,13 @@
+"""Row locks that serialise writes: every alias and link write in a collection."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.db.models.functions import Lower
-
 from registry.errors import NotFound
-from registry.models import Alias, Collection
-from registry.selectors import protected_names
+from registry.models import Collection, Registry
+from registry.selectors.collections import COLLECTION_NOT_FOUND
 
 COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
+VERSION_GONE = "That version is no longer linked to '{collection}'."
 
 
 def lock_collection(collection_id: int) -> Collection:
@@ -17,10 +17,23 @@ def lock_collection(collection_id: int) -> Collection:
     already holds the database write lock from BEGIN.
     """
     collection = (
-        Collection.objects.select_for_update().select_related("registry").filter(pk=collection_id)
+        Collection.objects.select_for_update(of=("self",))
+        .select_related("registry")
+        .filter(pk=collection_id)
     ).first()
     if collection is None:
         raise NotFound(COLLECTION_GONE)
+    return collection
+
+
+def lock_collection_named(registry: Registry, name: str) -> Collection:
+    """`lock_collection` for a collection named (case-insensitively) in `registry`."""
+    collection = (
+        Collection.objects.select_for_update().filter(registry=registry, name__iexact=name)
+    ).first()
+    if collection is None:
+        raise NotFound(COLLECTION_NOT_FOUND.format(name=name, registry=registry.name))
+    collection.registry = registry
     return collection
 
 
@@ -36,15 +49,3 @@ def lock_collections_of(registry) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def first_protected_alias(aliases: QuerySet[Alias], registry) -> str | None:
-    """The first (by name) of `aliases` that is protected in `registry`, or None.
-
-    Matched in SQL, so a collection with thousands of aliases is not read into Python.
-    """
-    protected = protected_names(registry)
-    if not protected:
-        return None
-    matching = aliases.annotate(lname=Lower("name")).filter(lname__in=protected)
-    return matching.order_by("name").values_list("name", flat=True).first()

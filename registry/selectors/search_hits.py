@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias
-from registry.selectors import CUSTOM, PROTECTED, Chip, chips_for
+from registry.selectors.chips import Chip, ChipKind, chips_for
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def hydrate(picked: dict[str, list[tuple[int, Match]]], registries: dict) -> dic
             names = protected.get(c.registry_id, set())
             matched_chip = None
             if match.field == "alias":
-                kind = PROTECTED if match.value.lower() in names else CUSTOM
+                kind = ChipKind.PROTECTED if match.value.lower() in names else ChipKind.CUSTOM
                 matched_chip = Chip(match.value, kind)
             hits["version"].append(
                 Hit(
@@ -125,7 +125,12 @@ def hydrate(picked: dict[str, list[tuple[int, Match]]], registries: dict) -> dic
                     collection=c.name,
                     version=v.index,
                     type=c.type,
-                    chips=chips_for(v, latest=v.latest_index, protected=names),
+                    chips=chips_for(
+                        [a.name for a in v.aliases.all()],
+                        index=v.index,
+                        latest=v.latest_index,
+                        protected=names,
+                    ),
                     matched_chip=matched_chip,
                 )
             )

@@ -1,15 +1,20 @@
-"""What every page view shares: rendering full pages or htmx fragments, and error pages.
+"""The one way page views are written.
 
-One view, one template: a plain request gets the whole page; an htmx request gets the
-named `{% partialdef %}` of the same template. Domain errors (registry.errors) become
-pages: NotFound → 404, Forbidden → 403 with the message. Invalid/Conflict/Forbidden raised
-by a form submission re-render the form with the message (see `refused`).
+- `@page_view`: signed in, and any domain error (registry.errors) that escapes the view
+  becomes the error page with its status (404 for what you cannot see, 403 for what you
+  cannot change).
+- One view, one template: a plain request gets the whole page, an htmx request the
+  named `{% partialdef %}` (`render_page`).
+- `submit`: a Django form for the input, a service for the rules. A refusal (the form's
+  or the service's) re-renders the form's partial with the message and what was typed;
+  success redirects a plain POST and renders the updated partial for htmx.
 """
 
 from __future__ import annotations
 
 import functools
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -17,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions
-from registry.errors import Forbidden, NotFound, RegistryError
+from registry.errors import Conflict, Forbidden, Invalid, NotFound, RegistryError
 
 ERROR_TITLES = {403: "Not allowed", 404: "Not found", 400: "Not accepted", 409: "Conflict"}
 
@@ -41,16 +46,45 @@ def error_page(request, exc: RegistryError):
 
 
 def page_view(view):
-    """Sign-in required; NotFound/Forbidden that escape the view become error pages."""
+    """Sign-in required; domain errors that escape the view become error pages."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except (NotFound, Forbidden) as exc:
+        except RegistryError as exc:
             return error_page(request, exc)
 
     return login_required(wrapper)
+
+
+REFUSALS = (Invalid, Conflict, Forbidden)
+
+
+def submit(request, form, action, *, refused, done, success_url, success_message=None):
+    """Run `action(form.cleaned_data)` (a service call) if the form is valid.
+
+    `refused(form, status)` renders the form again: its errors hold the form's own
+    messages or the service's refusal. On success a plain POST is redirected to
+    `success_url` (a URL, or a function of the result; a safe `next` wins); htmx gets
+    `done(result)`, the updated partial. `success_message(result)`, if given, is shown
+    on the next page.
+    """
+    status = 400
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except REFUSALS as refusal:
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        else:
+            if success_message is not None:
+                messages.success(request, success_message(result))
+            if not request.htmx:
+                url = success_url(result) if callable(success_url) else success_url
+                return redirect(safe_next(request, url))
+            return done(result)
+    return refused(form, status)
 
 
 def safe_next(request, default: str) -> str:
@@ -61,18 +95,6 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def split_aliases(raw: str) -> list[str]:
-    """The Add alias input holds one or more aliases separated by commas (a comma cannot
-    be part of an alias name). Spaces are not separators: 'no spaces' is refused with the
-    naming rule rather than silently becoming two aliases."""
-    return [name.strip() for name in (raw or "").split(",") if name.strip()]
-
-
-def split_words(raw: str) -> list[str]:
-    """A comma-separated form field ("vision, tabular") as a list of non-empty items."""
-    return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
 NO_SUCH_PAGE = (

@@ -26,7 +26,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from registry import permissions
 from registry.models import Alias, Collection, CollectionTag, VersionTag
-from registry.search_feeds import (
+from registry.names import RefKind, parse_ref
+from registry.selectors.search_feeds import (
     EXACT,
     FILTER,
     PREFIX,
@@ -41,7 +42,7 @@ from registry.search_feeds import (
     name_feeds,
     top,
 )
-from registry.search_hits import Hit, Match, hydrate
+from registry.selectors.search_hits import Hit, Match, hydrate
 
 FILTERS = ("alias", "tag", "type", "registry", "collection")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:, collection:"
@@ -69,7 +70,6 @@ _EXAMPLES = {
     "collection": "collection:zoo",
 }
 _FILTER_TOKEN = re.compile(r"^([A-Za-z_][\w-]*):(.*)$")
-_DEFAULT_REF = re.compile(r"^(latest|v\d+)$")
 REGISTRY_PATH_PREFIX = "wandb-registry-"
 
 
@@ -120,7 +120,7 @@ def _path_filters(token: str) -> dict[str, str]:
         found["collection"] = parts[-1]
     if len(parts) >= 2:
         found["registry"] = parts[-2].removeprefix(REGISTRY_PATH_PREFIX)
-    if ref and not _DEFAULT_REF.match(ref):
+    if ref and parse_ref(ref).kind == RefKind.ALIAS:
         found["alias"] = ref
     return found
 

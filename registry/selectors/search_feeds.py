@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Collate, Lower
 
-from registry.search_hits import Match
+from registry.selectors.search_hits import Match
 
 EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
 TIER = {EXACT: 0, PREFIX: 1, SUBSTRING: 2}

@@ -1,0 +1,65 @@
+"""Which automations fire for a change, and the automations overview of a registry."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q
+
+from registry import permissions
+from registry.models import Automation, Collection, Delivery, EventType, Registry
+
+ALIAS_EVENTS = {EventType.ADD_ARTIFACT_ALIAS, EventType.REMOVE_ARTIFACT_ALIAS}
+
+
+def alias_matches(automation: Automation, alias: str | None) -> bool:
+    """The optional alias filter: the whole alias must match, case-insensitively."""
+    if not automation.alias_regex or automation.event not in ALIAS_EVENTS:
+        return True
+    return re.fullmatch(automation.alias_regex, alias or "", re.IGNORECASE) is not None
+
+
+def enabled_automations(collection: Collection, event_types: str | set[str]) -> list[Automation]:
+    """Enabled automations for these events in the collection's scope, before alias filters."""
+    if isinstance(event_types, str):
+        event_types = {event_types}
+    return list(
+        Automation.objects.filter(
+            registry_id=collection.registry_id, event__in=sorted(event_types), enabled=True
+        )
+        .filter(Q(collection__isnull=True) | Q(collection_id=collection.pk))
+        .select_related("slack", "endpoint")
+        .order_by("name")
+    )
+
+
+def matching_automations(collection: Collection, event_type: str, alias: str | None = None):
+    """Enabled automations of the collection's registry that fire for this event."""
+    return [a for a in enabled_automations(collection, event_type) if alias_matches(a, alias)]
+
+
+def automations_overview(registry: Registry, user) -> dict:
+    """Automations, endpoints and Slack destinations for admins; a fixed number of queries.
+
+    Others see only how many automations exist.
+    """
+    if not permissions.is_admin(user, registry):
+        return {"is_admin": False, "automation_count": registry.automations.count()}
+    automations = (
+        Automation.objects.filter(registry=registry)
+        .select_related("slack", "endpoint", "collection")
+        .annotate(
+            failed_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+            pending_count=Count(
+                "deliveries",
+                filter=Q(deliveries__status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]),
+            ),
+        )
+        .order_by("name")
+    )
+    return {
+        "is_admin": True,
+        "automations": list(automations),
+        "endpoints": list(registry.webhook_endpoints.order_by("name")),
+        "slacks": list(registry.slack_destinations.order_by("channel")),
+    }

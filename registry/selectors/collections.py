@@ -1,0 +1,89 @@
+"""Collections of a registry: lists, one by name, and the paginated versions table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Lower
+
+from registry.errors import NotFound
+from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, Registry
+from registry.selectors.chips import Chip
+from registry.selectors.versions import (
+    chips_of_row,
+    latest_index,
+    protected_names,
+    tags_of_row,
+    versions_of,
+)
+
+COLLECTION_NOT_FOUND = "Collection '{name}' does not exist in registry '{registry}'."
+
+
+def collections_of(registry: Registry) -> QuerySet[Collection]:
+    return (
+        Collection.objects.filter(registry=registry)
+        .annotate(
+            version_count=Count("versions", distinct=True), latest_at=Max("versions__linked_at")
+        )
+        .prefetch_related("tags")
+        .order_by("name")
+    )
+
+
+def get_collection(registry: Registry, name: str) -> Collection:
+    collection = Collection.objects.filter(registry=registry, name__iexact=name).first()
+    if collection is None:
+        raise NotFound(COLLECTION_NOT_FOUND.format(name=name, registry=registry.name))
+    collection.registry = registry
+    return collection
+
+
+def collection_tags(collection: Collection) -> list[str]:
+    return list(collection.tags.order_by("name").values_list("name", flat=True))
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version in the collection table with its chips and tags."""
+
+    version: LinkedVersion
+    chips: list[Chip]
+    tags: list[str]
+
+
+def version_rows(collection: Collection, page_number) -> tuple[Page, list[VersionRow]]:
+    """One page of versions (newest first) with their chips: a fixed number of queries."""
+    paginator = Paginator(versions_of(collection), settings.REGISTRY_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    latest = latest_index(collection) if paginator.count else None
+    protected = protected_names(collection.registry)
+    rows = [
+        VersionRow(v, chips_of_row(v, latest=latest, protected=protected), tags_of_row(v))
+        for v in page.object_list
+    ]
+    return page, rows
+
+
+def first_protected_alias(collection: Collection, *, version: LinkedVersion | None = None):
+    """The first (by name) protected alias held in `collection` (or by one `version`).
+
+    Unlinking or deleting what holds one needs an admin. Matched in SQL, so a collection
+    with thousands of aliases is not read into Python.
+    """
+    aliases = Alias.objects.filter(collection=collection)
+    if version is not None:
+        aliases = aliases.filter(version=version)
+    protected = ProtectedAlias.objects.filter(registry_id=collection.registry_id).annotate(
+        lname=Lower("name")
+    )
+    return (
+        aliases.annotate(lname=Lower("name"))
+        .filter(lname__in=protected.values("lname"))
+        .order_by("name")
+        .values_list("name", flat=True)
+        .first()
+    )

@@ -1,0 +1,159 @@
+"""Resolving `registry/collection:ref` for the API: the read pipelines poll all day.
+
+One statement answers a poll: the API key's owner and the version's ETag facts come back
+together, so a `304 Not Modified` (or a body already rendered for that ETag) costs one
+database round trip. Only a changed answer loads the whole version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Q, Subquery
+from django.utils import timezone
+
+from registry import key_auth, permissions
+from registry.errors import NotFound
+from registry.models import ApiKey, Registry
+from registry.names import parse_ref
+from registry.selectors import versions as version_reads
+from registry.selectors.chips import chips_for
+from registry.selectors.collections import get_collection
+from registry.selectors.versions import VersionState, describe_ref, etag_of, filter_ref
+
+# The facts an ETag is computed from, read by name (see versions.etag_of).
+_FACTS = {
+    "version_id": "pk",
+    "index": "index",
+    "description": "description",
+    "source_id": "source_id",
+    "linked_at": "linked_at",
+    "collection": "collection__name",
+    "type": "collection__type",
+    "registry": "collection__registry__name",
+    "registry_id": "collection__registry_id",
+    "visibility": "collection__registry__visibility",
+    "latest": "latest_index",
+    "alias_names": "alias_names",
+    "tag_names": "tag_names",
+    "protected_names": "protected_names",
+}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A version found by `resolve`: enough to answer a conditional GET."""
+
+    version_id: int
+    registry: Registry
+    etag: str
+
+    def load(self) -> VersionState:
+        """The whole version, for a body not rendered yet."""
+        version = version_reads.version_states().get(pk=self.version_id)
+        version.collection.registry = self.registry
+        return VersionState.of(version)
+
+
+def _query(registry_name: str, collection_name: str, ref: str):
+    versions = version_reads.version_states().filter(
+        collection__registry__name__iexact=registry_name,
+        collection__name__iexact=collection_name,
+    )
+    username = f"linked_by__{get_user_model().USERNAME_FIELD}"
+    return filter_ref(versions, parse_ref(ref)), {**_FACTS, "linked_by": username}
+
+
+def _named(raw: dict, facts: dict[str, str]) -> dict:
+    """A `.values()` row keyed by our names for its lookups."""
+    return {name: raw[lookup] for name, lookup in facts.items()}
+
+
+def _resolved(user, row: dict) -> Resolved:
+    registry = Registry(pk=row["registry_id"], name=row["registry"], visibility=row["visibility"])
+    permissions.check_can_view(user, registry)
+    protected = {n.lower() for n in version_reads.split_names(row["protected_names"])}
+    chips = chips_for(
+        version_reads.split_names(row["alias_names"]),
+        index=row["index"],
+        latest=row["latest"],
+        protected=protected,
+    )
+    etag = etag_of(
+        version_id=row["version_id"],
+        index=row["index"],
+        chips=chips,
+        tags=version_reads.split_names(row["tag_names"]),
+        description=row["description"],
+        source_id=row["source_id"],
+        linked_at=row["linked_at"],
+        linked_by=row["linked_by"],
+        collection=row["collection"],
+        type=row["type"],
+        registry=row["registry"],
+    )
+    return Resolved(row["version_id"], registry, etag)
+
+
+def _not_found(user, registry_name: str, collection_name: str, ref: str) -> NotFound:
+    """The precise 404: no registry you may see, no such collection, or no such version."""
+    registry = permissions.get_registry_for_user(user, registry_name)
+    collection = get_collection(registry, collection_name)
+    return NotFound(
+        version_reads.VERSION_NOT_FOUND.format(
+            ref=describe_ref(parse_ref(ref)), collection=collection.name
+        )
+    )
+
+
+def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolved:
+    """`ref` (alias, vN or latest) in registry/collection, if `user` may see it."""
+    versions, facts = _query(registry_name, collection_name, ref)
+    raw = versions.values(*facts.values()).first()
+    if raw is None:
+        raise _not_found(user, registry_name, collection_name, ref)
+    return _resolved(user, _named(raw, facts))
+
+
+def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref: str):
+    """`resolve` for a bearer key, checking the key in the same statement.
+
+    Returns (user, Resolved); (None, None) when the key is not valid. Nothing about the
+    version is said before the key's owner is known to see it.
+    """
+    if not key_auth.looks_like_key(raw_key):
+        return None, None
+    keys = ApiKey.objects.filter(
+        key_hash=key_auth.hash_key(raw_key), revoked_at__isnull=True, user__is_active=True
+    )
+    stale = timezone.now() - key_auth.LAST_USED_RESOLUTION
+    versions, facts = _query(registry_name, collection_name, ref)
+    row = (
+        versions.annotate(
+            key_user_id=Subquery(keys.values("user_id")[:1]),
+            key_user_is_superuser=Subquery(keys.values("user__is_superuser")[:1]),
+            key_to_touch=Subquery(
+                keys.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)).values("id")[
+                    :1
+                ]
+            ),
+        )
+        .values("key_user_id", "key_user_is_superuser", "key_to_touch", *facts.values())
+        .first()
+    )
+    if row is None:
+        # No such version: the key decides between 401 and a precise 404.
+        user = key_auth.authenticate(raw_key)
+        if user is None:
+            return None, None
+        raise _not_found(user, registry_name, collection_name, ref)
+    if row["key_user_id"] is None:
+        return None, None
+    if row["key_to_touch"] is not None:
+        key_auth.touch(row["key_to_touch"])
+    user = key_auth.user_with(
+        id=row["key_user_id"], is_superuser=row["key_user_is_superuser"], db=connection.alias
+    )
+    return user, _resolved(user, _named(row, facts))

@@ -1,0 +1,215 @@
+"""Linked versions as every surface shows them: found by reference, with chips and an ETag.
+
+`version_states()` is the one query behind a version's answer: the version with its
+collection, registry, source and linker, and — as subqueries of the same statement — the
+collection's newest index, the version's aliases and tags and the registry's protected
+names. The version page, the API (resolve and every write's answer) and the services'
+locked reads all use it, so a version row is read once per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
+
+from registry.errors import NotFound
+from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, VersionTag
+from registry.names import Ref, RefKind, parse_ref
+from registry.selectors.chips import Chip, ChipKind, chips_for
+
+VERSION_NOT_FOUND = (
+    "'{ref}' does not name a version of '{collection}' (try an alias, vN or latest)."
+)
+# Aliases, tags and protected names cannot hold a '/', so it separates them when joined.
+SEPARATOR = "/"
+
+
+def _joined_names(model, owner: str, outer: str) -> Subquery:
+    """The `name`s of `model` rows whose `owner` is the outer row's `outer`, '/'-joined."""
+    return Subquery(
+        model.objects.filter(**{owner: OuterRef(outer)})
+        .values(owner)
+        .annotate(joined=StringAgg("name", Value(SEPARATOR)))
+        .values("joined")
+    )
+
+
+def version_states() -> QuerySet[LinkedVersion]:
+    """Linked versions with everything their answer shows, in one statement."""
+    newest = LinkedVersion.objects.filter(collection=OuterRef("collection")).order_by("-index")
+    return LinkedVersion.objects.select_related(
+        "collection__registry", "source__artifact__project__team", "linked_by"
+    ).annotate(
+        latest_index=Subquery(newest.values("index")[:1]),
+        alias_names=_joined_names(Alias, "version", "pk"),
+        tag_names=_joined_names(VersionTag, "version", "pk"),
+        protected_names=_joined_names(ProtectedAlias, "registry", "collection__registry"),
+    )
+
+
+def filter_ref(versions: QuerySet[LinkedVersion], ref: Ref) -> QuerySet[LinkedVersion]:
+    """Narrow `versions` of one collection to what `ref` names (at most one row first)."""
+    if ref.kind == RefKind.LATEST:
+        return versions.order_by("-index")
+    if ref.kind == RefKind.INDEX:
+        return versions.filter(index=ref.index) if ref.index is not None else versions.none()
+    return versions.filter(aliases__name__iexact=ref.alias)
+
+
+def split_names(joined: str | None) -> list[str]:
+    return sorted(joined.split(SEPARATOR)) if joined else []
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """A linked version and the derived facts its pages and API answers show."""
+
+    version: LinkedVersion
+    aliases: tuple[str, ...]
+    tags: tuple[str, ...]
+    protected_names: tuple[str, ...]  # the registry's protected aliases, as defined
+    latest: int | None
+
+    @classmethod
+    def of(cls, version: LinkedVersion) -> VersionState:
+        """From a row of `version_states()`."""
+        return cls(
+            version=version,
+            aliases=tuple(split_names(version.alias_names)),
+            tags=tuple(split_names(version.tag_names)),
+            protected_names=tuple(split_names(version.protected_names)),
+            latest=version.latest_index,
+        )
+
+    @property
+    def protected(self) -> frozenset[str]:
+        """The registry's protected names, lowercased (protection ignores case)."""
+        return frozenset(name.lower() for name in self.protected_names)
+
+    @property
+    def chips(self) -> list[Chip]:
+        return chips_for(
+            self.aliases, index=self.version.index, latest=self.latest, protected=self.protected
+        )
+
+    @property
+    def protected_alias(self) -> str | None:
+        """The first protected alias the version holds (unlinking it needs an admin)."""
+        return next((c.name for c in self.chips if c.kind == ChipKind.PROTECTED), None)
+
+    def with_aliases(self, aliases) -> VersionState:
+        return replace(self, aliases=tuple(sorted(aliases)))
+
+    @property
+    def etag(self) -> str:
+        v = self.version
+        return etag_of(
+            version_id=v.pk,
+            index=v.index,
+            chips=self.chips,
+            tags=self.tags,
+            description=v.description,
+            source_id=v.source_id,
+            linked_at=v.linked_at,
+            linked_by=v.linked_by.get_username() if v.linked_by_id else None,
+            collection=v.collection.name,
+            type=v.collection.type,
+            registry=v.collection.registry.name,
+        )
+
+
+def etag_of(
+    *,
+    version_id,
+    index,
+    chips,
+    tags,
+    description,
+    source_id,
+    linked_at,
+    linked_by,
+    collection,
+    type,
+    registry,
+) -> str:
+    """An ETag that changes whenever anything the API's answer for a version shows changes.
+
+    Files and metadata belong to the immutable source version, so its id covers them.
+    """
+    fingerprint = (
+        version_id,
+        index,
+        tuple((c.name, str(c.kind)) for c in chips),
+        tuple(tags),
+        description,
+        source_id,
+        linked_at.isoformat(),
+        linked_by,
+        collection,
+        type,
+        registry,
+    )
+    return '"' + hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32] + '"'
+
+
+def get_version_state(collection: Collection, ref: str | Ref | int) -> VersionState:
+    """The version of `collection` that `ref` (alias, `vN`, `latest`, or an index) names."""
+    if isinstance(ref, int):
+        ref = Ref(RefKind.INDEX, ref)
+    elif isinstance(ref, str):
+        ref = parse_ref(ref)
+    version = filter_ref(version_states().filter(collection=collection), ref).first()
+    if version is None:
+        raise NotFound(VERSION_NOT_FOUND.format(ref=describe_ref(ref), collection=collection.name))
+    # The caller's collection may be locked or carry annotations: keep it.
+    version.collection = collection
+    return VersionState.of(version)
+
+
+def describe_ref(ref: Ref) -> str:
+    if ref.kind == RefKind.ALIAS:
+        return ref.alias
+    return (
+        "latest"
+        if ref.kind == RefKind.LATEST
+        else f"v{ref.index if ref.index is not None else '…'}"
+    )
+
+
+def versions_of(collection: Collection) -> QuerySet[LinkedVersion]:
+    """Versions newest first with aliases, tags and linker, for tables and lists."""
+    return (
+        LinkedVersion.objects.filter(collection=collection)
+        .select_related("linked_by", "source__artifact__project__team")
+        .annotate(
+            alias_names=_joined_names(Alias, "version", "pk"),
+            tag_names=_joined_names(VersionTag, "version", "pk"),
+        )
+        .order_by("-index")
+    )
+
+
+def chips_of_row(version: LinkedVersion, *, latest: int | None, protected) -> list[Chip]:
+    """Chips of a row from `versions_of`."""
+    return chips_for(
+        split_names(version.alias_names), index=version.index, latest=latest, protected=protected
+    )
+
+
+def tags_of_row(version: LinkedVersion) -> list[str]:
+    return split_names(version.tag_names)
+
+
+def protected_names(registry) -> frozenset[str]:
+    """The registry's protected alias names, lowercased."""
+    return frozenset(
+        n.lower()
+        for n in ProtectedAlias.objects.filter(registry=registry).values_list("name", flat=True)
+    )
+
+
+def latest_index(collection: Collection) -> int | None:
+    newest = LinkedVersion.objects.filter(collection=collection).order_by("-index")
+    return newest.values_list("index", flat=True).first()

@@ -1,0 +1,86 @@
+"""Django forms for the inputs of the core pages: shapes only; services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from registry.names import ALIAS_MAX, TAG_MAX, split_list
+
+# Several comma-separated aliases fit in one Add alias input.
+ALIASES_INPUT_MAX = 8 * (ALIAS_MAX + 2)
+
+
+TOO_LONG = "At most {limit} characters in all."
+
+
+class ListField(forms.CharField):
+    """A comma-separated field ("a, b,") cleaned to its non-empty items."""
+
+    def __init__(self, *, max_chars: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_chars = max_chars
+        self.widget.attrs["maxlength"] = str(max_chars)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > self.max_chars:
+            raise forms.ValidationError(TOO_LONG.format(limit=self.max_chars))
+        return split_list(text)
+
+
+class AliasesForm(forms.Form):
+    name = ListField(label="New alias", max_chars=ALIASES_INPUT_MAX)
+
+
+class TagsForm(forms.Form):
+    tags = ListField(label="New tags", max_chars=20 * (TAG_MAX + 2))
+
+
+class DescriptionForm(forms.Form):
+    description = forms.CharField(required=False, max_length=100_000, strip=True)
+
+
+class RegistryForm(forms.Form):
+    """New registry (org admins); the service checks names, visibility and types."""
+
+    name = forms.CharField(required=False)
+    description = forms.CharField(required=False)
+    visibility = forms.CharField(required=False, initial="organization")
+    accepted_types = ListField(required=False, max_chars=2000, initial="model")
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(required=False)
+    type = forms.CharField(required=False)
+    description = forms.CharField(required=False)
+    tags = ListField(required=False, max_chars=20 * (TAG_MAX + 2))
+
+
+class ProtectedAliasForm(forms.Form):
+    name = forms.CharField(required=False, max_length=ALIAS_MAX)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(required=False, max_length=150)
+    role = forms.CharField(required=False)
+
+
+class RoleForm(forms.Form):
+    """A member's new role; the Remove button (or an empty role) removes them."""
+
+    role = forms.CharField(required=False)
+    remove = forms.BooleanField(required=False)
+
+
+class RegistrySettingsForm(forms.Form):
+    description = forms.CharField(required=False, max_length=100_000)
+    visibility = forms.CharField(required=False)
+    add_types = ListField(required=False, max_chars=2000)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(required=False)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmed removal: nothing to type."""
