@@ -33,6 +33,7 @@ from registry.selectors.files import version_file, version_files
 from registry.selectors.versions import (
     VersionState,
     chips_of_row,
+    find_version,
     get_version_state,
     protected_names,
     tags_of_row,
@@ -84,8 +85,7 @@ def _answer(response: HttpResponse, state: VersionState) -> dict:
 
 
 def _state(request, registry: str, collection: str, ref: str) -> VersionState:
-    reg = permissions.get_registry_for_user(request.auth, registry)
-    return get_version_state(collection_reads.get_collection(reg, collection), ref)
+    return find_version(request.auth, registry, collection, ref)
 
 
 @router.get(BASE, response={200: list[VersionSummary], **ERRORS})
@@ -163,7 +163,7 @@ def resolve(request, registry: str, collection: str, ref: str):
     if response is None:
         body = body_cache.get(resolved.etag)
         if body is None:
-            payload = VersionOut.model_validate(version_payload(resolved.load()))
+            payload = VersionOut.model_validate(version_payload(resolved.version_state()))
             body = json.dumps(payload.model_dump(mode="json")).encode()
             body_cache.put(resolved.etag, body)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -186,9 +186,8 @@ def add_alias(
 ):
     """Add an alias (or several, comma-separated); one another version of the collection
     holds moves here. All or none."""
-    reg = permissions.get_registry_for_user(request.auth, registry)
     state = aliases.add_aliases_at(
-        registry=reg,
+        registry=registry,
         collection=collection,
         ref=ref,
         names=split_list(payload.name),
@@ -201,9 +200,8 @@ def add_alias(
 def remove_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, name: str
 ):
-    reg = permissions.get_registry_for_user(request.auth, registry)
     state = aliases.remove_alias_at(
-        registry=reg, collection=collection, ref=ref, name=name, actor=request.auth
+        registry=registry, collection=collection, ref=ref, name=name, actor=request.auth
     )
     return _answer(response, state)
 

@@ -1,24 +1,12 @@
-"""Collections of a registry: lists, one by name, and the paginated versions table."""
+"""Collections of a registry: lists, one by name, tags, the protected aliases they hold."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
 from registry.errors import NotFound
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, Registry
-from registry.selectors.chips import Chip
-from registry.selectors.versions import (
-    chips_of_row,
-    latest_index,
-    protected_names,
-    tags_of_row,
-    versions_of,
-)
 
 COLLECTION_NOT_FOUND = "Collection '{name}' does not exist in registry '{registry}'."
 
@@ -44,28 +32,6 @@ def get_collection(registry: Registry, name: str) -> Collection:
 
 def collection_tags(collection: Collection) -> list[str]:
     return list(collection.tags.order_by("name").values_list("name", flat=True))
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    """A version in the collection table with its chips and tags."""
-
-    version: LinkedVersion
-    chips: list[Chip]
-    tags: list[str]
-
-
-def version_rows(collection: Collection, page_number) -> tuple[Page, list[VersionRow]]:
-    """One page of versions (newest first) with their chips: a fixed number of queries."""
-    paginator = Paginator(versions_of(collection), settings.REGISTRY_PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    latest = latest_index(collection) if paginator.count else None
-    protected = protected_names(collection.registry)
-    rows = [
-        VersionRow(v, chips_of_row(v, latest=latest, protected=protected), tags_of_row(v))
-        for v in page.object_list
-    ]
-    return page, rows
 
 
 def first_protected_alias(collection: Collection, *, version: LinkedVersion | None = None):

@@ -50,7 +50,7 @@ class Resolved:
     registry: Registry
     etag: str
 
-    def load(self) -> VersionState:
+    def version_state(self) -> VersionState:
         """The whole version, for a body not rendered yet."""
         version = version_reads.version_states().get(pk=self.version_id)
         version.collection.registry = self.registry

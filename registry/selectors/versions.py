@@ -12,12 +12,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 
+from registry import permissions
 from registry.errors import NotFound
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, VersionTag
 from registry.names import Ref, RefKind, parse_ref
 from registry.selectors.chips import Chip, ChipKind, chips_for
+from registry.selectors.collections import get_collection
 
 VERSION_NOT_FOUND = (
     "'{ref}' does not name a version of '{collection}' (try an alias, vN or latest)."
@@ -168,6 +172,26 @@ def get_version_state(collection: Collection, ref: str | Ref | int) -> VersionSt
     return VersionState.of(version)
 
 
+def find_version(user, registry_name: str, collection_name: str, ref: str | int) -> VersionState:
+    """The version `ref` names in registry/collection (by name, as URLs say them), if
+    `user` may see the registry: one query, registry and collection included.
+
+    A miss takes the slower path to say precisely what is missing (without telling a
+    stranger that a restricted registry exists).
+    """
+    parsed = Ref(RefKind.INDEX, ref) if isinstance(ref, int) else parse_ref(ref)
+    versions = version_states().filter(
+        collection__registry__name__iexact=registry_name,
+        collection__name__iexact=collection_name,
+    )
+    version = filter_ref(versions, parsed).first()
+    if version is None:
+        registry = permissions.get_registry_for_user(user, registry_name)
+        return get_version_state(get_collection(registry, collection_name), parsed)
+    permissions.check_can_view(user, version.collection.registry)
+    return VersionState.of(version)
+
+
 def describe_ref(ref: Ref) -> str:
     if ref.kind == RefKind.ALIAS:
         return ref.alias
@@ -213,3 +237,25 @@ def protected_names(registry) -> frozenset[str]:
 def latest_index(collection: Collection) -> int | None:
     newest = LinkedVersion.objects.filter(collection=collection).order_by("-index")
     return newest.values_list("index", flat=True).first()
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version in the collection table with its chips and tags."""
+
+    version: LinkedVersion
+    chips: list[Chip]
+    tags: list[str]
+
+
+def version_rows(collection: Collection, page_number) -> tuple[Page, list[VersionRow]]:
+    """One page of versions (newest first) with their chips: a fixed number of queries."""
+    paginator = Paginator(versions_of(collection), settings.REGISTRY_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    latest = latest_index(collection) if paginator.count else None
+    protected = protected_names(collection.registry)
+    rows = [
+        VersionRow(v, chips_of_row(v, latest=latest, protected=protected), tags_of_row(v))
+        for v in page.object_list
+    ]
+    return page, rows

@@ -134,15 +134,19 @@ def apply_aliases(
     return stored
 
 
-def _locked_state(registry: Registry, collection: Collection | str, ref):
-    """Lock the collection, then read the version `ref` names under the lock.
+def _locked_state(actor, registry: Registry | str, collection: Collection | str, ref, alias: str):
+    """Lock the collection, check the actor may change it, then read the version `ref`
+    names under the lock.
 
-    `collection` is a name, or a Collection already in hand (then a version that was
-    unlinked meanwhile is reported as such).
+    `registry` and `collection` are names (as URLs say them; the lock reads the registry
+    too), or objects already in hand (then a version unlinked meanwhile is reported as
+    such).
     """
     if isinstance(collection, str):
-        locked = lock_collection_named(registry, collection)
+        locked = lock_collection_named(actor, str(registry), collection)
+        _check_write(actor, locked.registry, alias)
         return locked, get_version_state(locked, ref)
+    _check_write(actor, collection.registry, alias)
     locked = lock_collection(collection.pk)
     try:
         return locked, get_version_state(locked, ref)
@@ -150,10 +154,14 @@ def _locked_state(registry: Registry, collection: Collection | str, ref):
         raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
 
 
+def _check_write(actor, registry: Registry, alias: str) -> None:
+    permissions.check_can_write(actor, registry, f"Changing alias '{alias}'")
+
+
 @transaction.atomic
 def add_aliases_at(
     *,
-    registry: Registry,
+    registry: Registry | str,
     collection: Collection | str,
     ref: str | int | Ref,
     names: Iterable[str],
@@ -162,14 +170,13 @@ def add_aliases_at(
     """Add one or more aliases to the version `ref` names: all of them, or on any
     refusal none. An alias another version of the collection holds moves here."""
     names = list(names) if not isinstance(names, str) else [names]
-    permissions.check_can_write(actor, registry, f"Changing alias '{_first(names)}'")
+    locked, state = _locked_state(actor, registry, collection, ref, _first(names))
     try:
         wanted = validate_alias_names(names)
     except Invalid as refusal:
         raise _all_or_none(refusal, names) from None
     if not wanted:
         raise Invalid(NO_ALIAS_GIVEN)
-    locked, state = _locked_state(registry, collection, ref)
     try:
         stored = apply_aliases(
             collection=locked,
@@ -221,19 +228,23 @@ def alias_not_held(version: LinkedVersion, name: str) -> NotFound:
 
 @transaction.atomic
 def remove_alias_at(
-    *, registry: Registry, collection: Collection | str, ref: str | int | Ref, name: str, actor
+    *,
+    registry: Registry | str,
+    collection: Collection | str,
+    ref: str | int | Ref,
+    name: str,
+    actor,
 ) -> VersionState:
     name = (name or "").strip()
-    permissions.check_can_write(actor, registry, f"Changing alias '{name}'")
+    locked, state = _locked_state(actor, registry, collection, ref, name)
     if is_reserved_alias(name):
         raise Invalid(RESERVED_ALIAS.format(name=name))
-    locked, state = _locked_state(registry, collection, ref)
     version = state.version
     alias = Alias.objects.filter(version=version, name__iexact=name).first()
     if alias is None:
         raise alias_not_held(version, name)
     if alias.name.lower() in state.protected:
-        permissions.check_protected_alias(actor, registry, alias.name, "remove")
+        permissions.check_protected_alias(actor, locked.registry, alias.name, "remove")
     alias.delete()
     AliasEvent.build(locked, alias.name, AliasEvent.Action.REMOVE, actor, source=version).save()
     automations.on_events(

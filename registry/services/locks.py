@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from registry import permissions
 from registry.errors import NotFound
-from registry.models import Collection, Registry
+from registry.models import Collection
 from registry.selectors.collections import COLLECTION_NOT_FOUND
 
 COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
@@ -26,15 +27,21 @@ def lock_collection(collection_id: int) -> Collection:
     return collection
 
 
-def lock_collection_named(registry: Registry, name: str) -> Collection:
-    """`lock_collection` for a collection named (case-insensitively) in `registry`."""
-    collection = (
-        Collection.objects.select_for_update().filter(registry=registry, name__iexact=name)
-    ).first()
-    if collection is None:
-        raise NotFound(COLLECTION_NOT_FOUND.format(name=name, registry=registry.name))
-    collection.registry = registry
-    return collection
+def lock_collection_named(user, registry: str, collection: str) -> Collection:
+    """`lock_collection` by names (as URLs say them), with its registry, if `user` may
+    see that registry: one statement. A miss says precisely what is missing, without
+    telling a stranger that a restricted registry exists."""
+    locked = (
+        Collection.objects.select_for_update(of=("self",))
+        .select_related("registry")
+        .filter(registry__name__iexact=registry, name__iexact=collection)
+        .first()
+    )
+    if locked is None:
+        found = permissions.get_registry_for_user(user, registry)
+        raise NotFound(COLLECTION_NOT_FOUND.format(name=collection, registry=found.name))
+    permissions.check_can_view(user, locked.registry)
+    return locked
 
 
 def lock_collections_of(registry) -> None:

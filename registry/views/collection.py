@@ -7,13 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import permissions
-from registry.selectors.collections import (
-    collection_tags,
-    first_protected_alias,
-    get_collection,
-    version_rows,
-)
+from registry.selectors.collections import collection_tags, first_protected_alias, get_collection
 from registry.selectors.registries import Access
+from registry.selectors.versions import version_rows
 from registry.services import collections
 from registry.views.forms import DescriptionForm, TagsForm
 from registry.views.pages import confirm_page, go_to, page_view, render_page, submit

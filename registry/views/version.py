@@ -18,7 +18,7 @@ from registry.selectors.chips import ChipKind
 from registry.selectors.collections import get_collection
 from registry.selectors.files import version_files
 from registry.selectors.registries import Access
-from registry.selectors.versions import VersionState, get_version_state
+from registry.selectors.versions import VersionState, find_version
 from registry.services import aliases, linking
 from registry.views.forms import AliasesForm
 from registry.views.pages import confirm_page, go_to, page_view, render_page, submit
@@ -30,7 +30,7 @@ ALIAS_CHANGE = "registry/alias_change.html"
 USED_BY_LIMIT = 20
 
 
-def load(request, registry: str, collection: str):
+def registry_and_collection(request, registry: str, collection: str):
     """The registry and collection the user may see (NotFound otherwise)."""
     reg = permissions.get_registry_for_user(request.user, registry)
     return reg, get_collection(reg, collection)
@@ -40,11 +40,12 @@ def version_url(coll, index: int) -> str:
     return reverse("version", args=[coll.registry.name, coll.name, index])
 
 
-def base_context(request, reg, coll, state: VersionState, access: Access | None = None) -> dict:
+def base_context(request, state: VersionState) -> dict:
     """What every partial of the page shares."""
-    access = access or Access.of(request.user, reg)
+    coll = state.version.collection
+    access = Access.of(request.user, coll.registry)
     return {
-        "registry": reg,
+        "registry": coll.registry,
         "collection": coll,
         "version": state.version,
         "state": state,
@@ -67,12 +68,13 @@ def adding_context(state: VersionState, access: Access) -> dict:
     }
 
 
-def full_context(request, reg, coll, state: VersionState) -> dict:
+def full_context(request, state: VersionState) -> dict:
     version = state.version
+    coll, reg = version.collection, version.collection.registry
     source = version.source
     named = [c.name for c in state.chips if c.kind != ChipKind.DEFAULT]
     return {
-        **base_context(request, reg, coll, state),
+        **base_context(request, state),
         "files": version_files(version),
         "history": alias_history(coll, state.protected),
         "used_by": list(
@@ -90,8 +92,8 @@ def full_context(request, reg, coll, state: VersionState) -> dict:
     }
 
 
-def render_full(request, reg, coll, state, *, status=200, **extra):
-    context = {**full_context(request, reg, coll, state), **extra}
+def render_full(request, state, *, status=200, **extra):
+    context = {**full_context(request, state), **extra}
     return render_page(request, TEMPLATE, context, status=status)
 
 
@@ -99,61 +101,63 @@ def render_full(request, reg, coll, state, *, status=200, **extra):
 @require_http_methods(["GET"])
 def version_page(request, registry, collection, index):
     """The page; an htmx request for one partial (Cancel, a refresh) gets only that."""
-    reg, coll = load(request, registry, collection)
-    state = get_version_state(coll, index)
+    state = find_version(request.user, registry, collection, index)
     target = request.htmx.target if request.htmx else None
     if target not in PARTIALS:
-        return render_full(request, reg, coll, state)
-    context = base_context(request, reg, coll, state)
+        return render_full(request, state)
+    context = base_context(request, state)
     if target == "history":
-        context["history"] = alias_history(coll, state.protected)
+        context["history"] = alias_history(state.version.collection, state.protected)
     return render_page(request, TEMPLATE, context, partial=target)
 
 
-def render_aliases(request, reg, coll, state, *, status=200, **extra):
+def render_aliases(request, state, *, status=200, **extra):
     """The aliases partial for htmx, the whole page otherwise."""
     if not request.htmx:
-        return render_full(request, reg, coll, state, status=status, **extra)
-    context = {**base_context(request, reg, coll, state), **extra}
+        return render_full(request, state, status=status, **extra)
+    context = {**base_context(request, state), **extra}
     return render_page(request, TEMPLATE, context, partial="aliases", status=status)
+
+
+def render_alias_change(request, state):
+    """After an htmx alias change: the aliases field, and the history out of band."""
+    context = {
+        **base_context(request, state),
+        "history": alias_history(state.version.collection, state.protected),
+    }
+    return render_page(request, ALIAS_CHANGE, context)
 
 
 @page_view
 @require_http_methods(["GET", "POST"])
 def alias_add(request, registry, collection, index):
     """GET opens the Add alias input; POST adds (or moves) the alias(es) typed in it."""
-    reg, coll = load(request, registry, collection)
-    permissions.check_can_write(request.user, reg, "Adding an alias")
+
+    def input_page(form, status=200, state=None):
+        state = state or find_version(request.user, registry, collection, index)
+        access = Access.of(request.user, state.version.collection.registry)
+        extra = adding_context(state, access)
+        return render_aliases(request, state, status=status, form=form, **extra)
+
     if request.method == "GET":
-        state = get_version_state(coll, index)
-        access = Access.of(request.user, reg)
-        return render_aliases(
-            request, reg, coll, state, form=AliasesForm(), **adding_context(state, access)
+        state = find_version(request.user, registry, collection, index)
+        permissions.check_can_write(
+            request.user, state.version.collection.registry, "Adding an alias"
         )
-
-    def refused(form, status):
-        state = get_version_state(coll, index)
-        access = Access.of(request.user, reg)
-        return render_aliases(
-            request, reg, coll, state, status=status, form=form, **adding_context(state, access)
-        )
-
-    def done(state):
-        context = {
-            **base_context(request, reg, coll, state),
-            "history": alias_history(coll, state.protected),
-        }
-        return render_page(request, ALIAS_CHANGE, context)
-
+        return input_page(AliasesForm(), state=state)
     return submit(
         request,
         AliasesForm(request.POST),
         lambda data: aliases.add_aliases_at(
-            registry=reg, collection=coll.name, ref=index, names=data["name"], actor=request.user
+            registry=registry,
+            collection=collection,
+            ref=index,
+            names=data["name"],
+            actor=request.user,
         ),
-        refused=refused,
-        done=done,
-        success_url=version_url(coll, index),
+        refused=input_page,
+        done=lambda state: render_alias_change(request, state),
+        success_url=lambda state: version_url(state.version.collection, index),
     )
 
 
@@ -161,40 +165,37 @@ def alias_add(request, registry, collection, index):
 @require_http_methods(["GET", "POST"])
 def alias_remove(request, registry, collection, index, name):
     """GET asks for confirmation (no JavaScript); POST removes the alias."""
-    reg, coll = load(request, registry, collection)
     if request.method == "GET":
-        state = get_version_state(coll, index)
+        state = find_version(request.user, registry, collection, index)
+        coll = state.version.collection
         held = {a.lower(): a for a in state.aliases}
         if name.lower() not in held:
             raise aliases.alias_not_held(state.version, name)
         protected = name.lower() in state.protected
-        permissions.check_alias_change(request.user, reg, name, "remove", protected)
+        permissions.check_alias_change(request.user, coll.registry, name, "remove", protected)
         return confirm_page(
             request,
-            reg,
+            coll.registry,
             title=f"Remove alias {name}",
             message=f"Remove alias '{held[name.lower()]}' from v{index} of '{coll.name}'?",
             button=f"Remove alias {name}",
             cancel=version_url(coll, index),
         )
     state = aliases.remove_alias_at(
-        registry=reg, collection=coll.name, ref=index, name=name, actor=request.user
+        registry=registry, collection=collection, ref=index, name=name, actor=request.user
     )
     if not request.htmx:
-        return go_to(request, version_url(coll, index))
-    context = {
-        **base_context(request, reg, coll, state),
-        "history": alias_history(coll, state.protected),
-    }
-    return render_page(request, ALIAS_CHANGE, context)
+        return go_to(request, version_url(state.version.collection, index))
+    return render_alias_change(request, state)
 
 
 @page_view
 @require_http_methods(["GET", "POST"])
 def unlink(request, registry, collection, index):
     """GET asks for confirmation; POST unlinks the version (its vN is never reused)."""
-    reg, coll = load(request, registry, collection)
-    state = get_version_state(coll, index)
+    state = find_version(request.user, registry, collection, index)
+    coll = state.version.collection
+    reg = coll.registry
     if request.method == "GET":
         permissions.check_can_unlink(request.user, state.version, state.protected_alias)
         held = [c.name for c in state.chips if c.kind != ChipKind.DEFAULT]

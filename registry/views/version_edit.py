@@ -10,22 +10,28 @@ from registry.selectors.versions import get_version_state
 from registry.services import tags
 from registry.views.forms import DescriptionForm, TagsForm
 from registry.views.pages import page_view, render_page, submit
-from registry.views.version import TEMPLATE, base_context, load, render_full, version_url
+from registry.views.version import (
+    TEMPLATE,
+    base_context,
+    registry_and_collection,
+    render_full,
+    version_url,
+)
 
 
 def _partial(request, reg, coll, index, partial: str, *, status=200, **extra):
     """One partial of the version page, rendered from a fresh read of the version."""
     state = get_version_state(coll, index)
     if not request.htmx:
-        return render_full(request, reg, coll, state, status=status, **extra)
-    context = {**base_context(request, reg, coll, state), **extra}
+        return render_full(request, state, status=status, **extra)
+    context = {**base_context(request, state), **extra}
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 
 
 @page_view
 @require_http_methods(["GET", "POST"])
 def version_description(request, registry, collection, index):
-    reg, coll = load(request, registry, collection)
+    reg, coll = registry_and_collection(request, registry, collection)
     permissions.check_can_write(request.user, reg, "Editing a description")
     if request.method == "GET":
         return _partial(request, reg, coll, index, "description", editing_description=True)
@@ -54,7 +60,7 @@ def version_description(request, registry, collection, index):
 @page_view
 @require_POST
 def version_tag_add(request, registry, collection, index):
-    reg, coll = load(request, registry, collection)
+    reg, coll = registry_and_collection(request, registry, collection)
     version = get_version_state(coll, index).version
     return submit(
         request,
@@ -71,7 +77,7 @@ def version_tag_add(request, registry, collection, index):
 @page_view
 @require_POST
 def version_tag_remove(request, registry, collection, index, tag):
-    reg, coll = load(request, registry, collection)
+    reg, coll = registry_and_collection(request, registry, collection)
     version = get_version_state(coll, index).version
     tags.remove_version_tag(version=version, name=tag, actor=request.user)
     if not request.htmx:
