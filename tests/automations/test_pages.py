@@ -334,10 +334,16 @@ def test_the_test_button_sends_a_sample_now_and_shows_the_answer(
 ):
     automation = make_automation(name="deploy")
     receiver.replies = [(202, {})]
-    response = client_for(admin).post(BASE + f"automations/{automation.pk}/test/")
+    client = client_for(admin)
+    response = client.post(BASE + f"automations/{automation.pk}/test/", follow=True)
     page = text(response)
     assert response.status_code == 200
     assert "Test result" in page and "HTTP 202" in page
+    # POST-redirect-GET: reloading the page shows the answer again and sends nothing.
+    ((log_url, status),) = response.redirect_chain
+    assert status == 302 and "?test=" in log_url
+    assert "HTTP 202" in text(client.get(log_url))
+    assert len(receiver.requests) == 1
     assert receiver.json()["alias"] == "staging"
     assert receiver.json()["event_author"] == "admin"
     assert Delivery.objects.get().is_test
