@@ -9,3 +9,4 @@ urlpatterns = [
 ]
 
 handler404 = "registry.views.common.page_not_found"
+handler403 = "registry.views.errors.permission_denied"

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from registry import permissions
 from registry.errors import RegistryError
 from registry.models import Automation, Registry
+from registry.views.common import ERROR_TITLES
 
 
 def refusals(view):
@@ -21,12 +22,12 @@ def refusals(view):
         try:
             return view(request, *args, **kwargs)
         except RegistryError as exc:
-            return render(
-                request,
-                "registry/automations/refused.html",
-                {"message": exc.message},
-                status=exc.status,
-            )
+            context = {
+                "message": exc.message,
+                "status": exc.status,
+                "title": ERROR_TITLES.get(exc.status),
+            }
+            return render(request, "registry/error.html", context, status=exc.status)
 
     return wrapper
 

@@ -2,7 +2,9 @@
 
 Every view: the registry via registry.permissions (404 for users who cannot see it, 403
 for non-admins), a Django form for the shape, a service for the rules; refusals from the
-service come back as form errors. Secrets are write-only: inputs never re-render them.
+service come back as form errors. Stored secrets are write-only: inputs never show them.
+What the admin typed into this same form comes back when the page is shown again (a
+generated signing secret, a refusal), so clicking "Generate signing secret" keeps the token.
 """
 
 from __future__ import annotations
@@ -79,7 +81,15 @@ def endpoint_form(request, registry: str, pk: int | None = None):
     else:
         form = EndpointForm()
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"registry": registry, "form": form, "endpoint": endpoint, "generated": generated}
+    context = {
+        "registry": registry,
+        "form": form,
+        "endpoint": endpoint,
+        "generated": generated,
+        "typed_token": request.POST.get("token", ""),
+        # A refused secret is not echoed back: it may be a real secret pasted in the wrong box.
+        "typed_secret": generated or "",
+    }
     return render(request, "registry/automations/endpoint_form.html", context, status=status)
 
 

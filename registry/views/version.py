@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -23,6 +24,7 @@ from registry.views.queries import Access
 
 TEMPLATE = "registry/version.html"
 NONE_ADDED = "None of the aliases were added."
+NOW_ON = "{names} now on v{index} of '{collection}'."
 
 
 PARTIALS = {"aliases", "history", "tags", "description"}
@@ -106,6 +108,9 @@ def alias_add(request, registry, collection, index):
             alias_error=message,
             alias_value=name,
         )
+    if not request.htmx:  # a full page load follows: say what changed (htmx shows the chip)
+        added = ", ".join(f"'{n}'" for n in names)
+        messages.success(request, NOW_ON.format(names=added, index=index, collection=coll.name))
     return _aliases_changed(request, reg, coll, index)
 
 
@@ -153,13 +158,15 @@ def unlink(request, registry, collection, index):
     version = queries.get_version(coll, index)
     if request.method == "GET":
         permissions.check_can_unlink(request.user, version, linking.first_protected_alias(version))
+        held = ", ".join(f"'{a.name}'" for a in version.aliases.order_by("name"))
         return confirm_page(
             request,
             reg,
             title=f"Unlink v{index}",
             message=(
-                f"Unlink v{index} from '{coll.name}'? Its aliases are removed and "
-                f"v{index} is never reused. The source artifact is kept."
+                f"Unlink v{index} from '{coll.name}'? "
+                + (f"Aliases removed with it: {held}. " if held else "It holds no alias. ")
+                + f"v{index} is never reused. The source artifact is kept."
             ),
             button=f"Unlink v{index}",
             danger=True,

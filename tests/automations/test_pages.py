@@ -225,7 +225,7 @@ def test_the_settings_section_lists_automations_for_admins_only(
     html = render_to_string(
         "registry/automations/settings_section.html", {"registry": registry}, request
     )
-    assert "deploy" in html and "Add webhook endpoint" in html
+    assert "deploy" in html and "Manage automations" in html
     request.user = viewer
     html = render_to_string(
         "registry/automations/settings_section.html", {"registry": registry}, request
@@ -372,3 +372,18 @@ def test_the_preview_query_count_does_not_grow_with_the_aliases(registry, member
     with CaptureQueriesContext(connection) as several:
         preview(client, "production, staging, candidate, prod-eu")
     assert len(several) == len(one)
+
+
+def test_generating_a_signing_secret_keeps_the_typed_token(registry, admin, receiver):
+    import re
+
+    client = client_for(admin)
+    typed = {"name": "ci", "url": "https://ci.example.com/h", "token": "tok-typed-123"}
+    page = text(client.post(BASE + "webhooks/new/", {**typed, "generate": "1"}))
+    # The page comes back with both fields filled, as the browser will send them on Save.
+    fields = dict(re.findall(r'<input id="id_(token|secret)"[^>]* value="([^"]*)"', page))
+    assert fields["token"] == "tok-typed-123"
+    assert fields["secret"].startswith("whsec_")
+    response = client.post(BASE + "webhooks/new/", {**typed, "secret": fields["secret"]})
+    assert response.status_code == 302
+    assert WebhookEndpoint.objects.get().has_token
