@@ -130,8 +130,8 @@
   });
 
   // After htmx replaces a part of the page, focus must not fall back to <body>: it goes to
-  // a chip that was just added, else the part's autofocus input, else its + button, else
-  // its first control.
+  // a chip that was just added, else the part's autofocus input, else the control marked
+  // data-focus, else its + button, else its first control.
   var namesBefore = null;
   function chipNames(root) {
     return Array.prototype.map.call(root.querySelectorAll(".chip-name"), function (el) {
@@ -161,7 +161,8 @@
     if (focus) {
       focus.setAttribute("tabindex", "-1");
     } else {
-      focus = root.querySelector("[autofocus]") || root.querySelector(".add-button")
+      focus = root.querySelector("[autofocus]") || root.querySelector("[data-focus]")
+        || root.querySelector(".add-button")
         || root.querySelector("input:not([type=hidden]), button, a[href], select, textarea");
     }
     if (focus) focus.focus();
