@@ -7,18 +7,30 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test screenshots install lint format chromium bench bench-api bench-search bench-automations clean
+# setuptools prints a boxed "Editable installation" warning for the SDK's `-e` install;
+# it is advice for package authors, not for someone running the app.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet
 
+.PHONY: run test screenshots install install-dev lint format chromium bench bench-api bench-search bench-automations clean
+
+# `make run` installs what running needs (requirements.txt); `make test` adds the test and
+# tooling packages (requirements-dev.txt).
 $(VENV)/.installed: requirements.txt sdk/pyproject.toml
 	@PYTHON_CMD="$$(scripts/find-python)" || exit 1; \
 	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	    rm -rf $(VENV); echo "Creating $(VENV) with $$PYTHON_CMD"; $$PYTHON_CMD -m venv $(VENV) || exit 1; \
 	  fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -e ./sdk
+	$(PIP) --upgrade pip
+	$(PIP) -r requirements.txt -e ./sdk
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 chromium:
 	@scripts/ensure-chromium
@@ -26,17 +38,17 @@ chromium:
 run: install
 	@scripts/run-server $(HOST) $(PORT) $(WORKERS)
 
-test: install chromium
+test: install-dev chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-screenshots: install chromium
+screenshots: install-dev chromium
 	REGISTRY_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser -k screenshot
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from registry import permissions
-from registry.models import Registry
-from registry.services import artifacts, registries, tags
+from registry.models import Registry, TeamMembership
+from registry.services import artifacts, automation_settings, registries, tags
 from registry.services.aliases import add_alias
 from registry.services.collections import add_collection_tags, update_collection_description
 from registry.services.linking import link_version
@@ -153,4 +153,40 @@ def create_demo() -> list[tuple[str, str]]:
         )
     for run in (prep, train):
         artifacts.finish_run(run=run, actor=admin)
+    # alice trains models in ml-team too, so the README's SDK example runs as her.
+    TeamMembership.objects.create(team=prep.project.team, user=users["alice"])
+    _demo_automations(model, admin)
     return credentials
+
+
+def _demo_automations(model, admin) -> None:
+    """A webhook endpoint, a Slack destination and two automations, switched off: their
+    addresses are examples, and switching one on shows where deliveries would go."""
+    endpoint = automation_settings.create_endpoint(
+        registry=model, name="ci", url="https://ci.example.com/hooks/registry", actor=admin
+    )
+    slack = automation_settings.create_slack(
+        registry=model,
+        channel="#deployments",
+        url="https://hooks.slack.com/services/T000/B000/example",
+        actor=admin,
+    )
+    automation_settings.create_automation(
+        registry=model,
+        actor=admin,
+        enabled=False,
+        name="deploy-production",
+        event="ADD_ARTIFACT_ALIAS",
+        alias_regex="^production$",
+        action="webhook",
+        endpoint=endpoint,
+    )
+    automation_settings.create_automation(
+        registry=model,
+        actor=admin,
+        enabled=False,
+        name="announce-links",
+        event="LINK_ARTIFACT",
+        action="slack",
+        slack=slack,
+    )

@@ -9,3 +9,4 @@ urlpatterns = [
 ]
 
 handler404 = "registry.views.pages.page_not_found"
+handler403 = "registry.views.errors.permission_denied"

@@ -155,3 +155,20 @@ def test_postgres_plans_hot_queries_once_per_connection_unless_turned_off(monkey
         REGISTRY_DB_PREPARED_STATEMENTS="false",
     )
     assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+
+
+def test_the_base_url_follows_the_chosen_port_unless_set(monkeypatch, tmp_path):
+    for name in ("REGISTRY_BASE_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY)
+    assert loaded["REGISTRY_BASE_URL"] == "http://127.0.0.1:8000"
+    loaded = load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY, PORT="9123")
+    assert loaded["REGISTRY_BASE_URL"] == "http://127.0.0.1:9123"
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        PORT="9123",
+        REGISTRY_BASE_URL="https://r.example",
+    )
+    assert loaded["REGISTRY_BASE_URL"] == "https://r.example"

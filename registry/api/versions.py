@@ -239,7 +239,7 @@ def use(request, response: HttpResponse, registry: str, collection: str, ref: st
     response={200: None, 304: None, **ERRORS},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file's bytes",
                 "content": {
                     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}

@@ -185,7 +185,7 @@ class DeliveryAttempt(models.Model):
         FAILED = "failed", "Failed"
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
-    number = models.PositiveIntegerField()  # within the current round of attempts
+    number = models.PositiveIntegerField()  # counts on across Redeliver rounds
     started_at = models.DateTimeField()
     status_code = models.PositiveIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(default=0)

@@ -2,8 +2,10 @@
 
 Every view: the registry via registry.permissions (404 for users who cannot see it, 403
 for non-admins), a Django form for the shape, a service for the rules (`pages.submit`);
-refusals from the service come back as form errors. Secrets are write-only: inputs never
-re-render them.
+refusals from the service come back as form errors. Stored secrets are write-only: inputs
+never show them. What the admin typed into this same form comes back when the page is
+shown again (a generated signing secret, a refusal), so clicking "Generate signing secret"
+keeps the token.
 """
 
 from __future__ import annotations
@@ -59,7 +61,14 @@ def _form_page(request, template: str, context: dict, *, status: int = 200):
 def endpoint_form(request, registry: str, pk: int | None = None):
     registry = admin_registry(request, registry, "Managing webhook endpoints")
     endpoint = registry_object(WebhookEndpoint, registry, pk) if pk else None
-    context = {"registry": registry, "endpoint": endpoint, "generated": None}
+    context = {
+        "registry": registry,
+        "endpoint": endpoint,
+        "generated": None,
+        "typed_token": request.POST.get("token", ""),
+        # A refused secret is not echoed back: it may be a real secret pasted in the wrong box.
+        "typed_secret": "",
+    }
     if request.method == "GET":
         initial = {"name": endpoint.name, "url": endpoint.url} if endpoint else None
         return _form_page(
@@ -69,9 +78,8 @@ def endpoint_form(request, registry: str, pk: int | None = None):
         # Shown once, on this response only, so the admin can give it to the receiver.
         form = EndpointForm(initial={**request.POST.dict(), "secret": ""})
         generated = generate_signing_secret()
-        return _form_page(
-            request, "endpoint_form.html", {**context, "form": form, "generated": generated}
-        )
+        context.update(form=form, generated=generated, typed_secret=generated)
+        return _form_page(request, "endpoint_form.html", context)
     return submit(
         request,
         EndpointForm(request.POST),

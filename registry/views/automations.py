@@ -39,22 +39,28 @@ def _log_context(registry, automation) -> dict:
 @require_GET
 @page_view
 def delivery_log(request, registry: str, pk: int):
+    """The log; `?test=<attempt>` shows the answer to a Test above it."""
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk)
-    return render(
-        request, "registry/automations/deliveries.html", _log_context(registry, automation)
-    )
+    context = _log_context(registry, automation)
+    test = request.GET.get("test", "")
+    if test.isdigit():
+        context["test_attempt"] = DeliveryAttempt.objects.filter(
+            pk=int(test), delivery__automation=automation, delivery__is_test=True
+        ).first()
+    return render(request, "registry/automations/deliveries.html", context)
 
 
 @require_POST
 @page_view
 def test_send(request, registry: str, pk: int):
-    """Send a sample payload now and show the answer above the log."""
+    """Send a sample payload now, then redirect to the log showing the answer: reloading
+    the page shows it again instead of sending a second test."""
     registry = admin_registry(request, registry)
     automation = automation_for(registry, pk)
     attempt = service.send_test(automation=automation, actor=request.user)
-    context = {**_log_context(registry, automation), "test_attempt": attempt}
-    return render(request, "registry/automations/deliveries.html", context)
+    url = reverse("automation_deliveries", args=[registry.name, automation.pk])
+    return redirect(f"{url}?test={attempt.pk}#test-result")
 
 
 @require_POST

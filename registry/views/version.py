@@ -28,6 +28,7 @@ PARTIALS = {"aliases", "tags", "description", "history"}
 # An htmx alias change answers the aliases field and, out of band, the history.
 ALIAS_CHANGE = "registry/alias_change.html"
 USED_BY_LIMIT = 20
+NOW_ON = "{names} now on v{index} of '{collection}'."
 
 
 def registry_and_collection(request, registry: str, collection: str):
@@ -145,9 +146,10 @@ def alias_add(request, registry, collection, index):
             request.user, state.version.collection.registry, "Adding an alias"
         )
         return input_page(AliasesForm(), state=state)
+    form = AliasesForm(request.POST)
     return submit(
         request,
-        AliasesForm(request.POST),
+        form,
         lambda data: aliases.add_aliases_at(
             registry=registry,
             collection=collection,
@@ -158,7 +160,15 @@ def alias_add(request, registry, collection, index):
         refused=input_page,
         done=lambda state: render_alias_change(request, state),
         success_url=lambda state: version_url(state.version.collection, index),
+        # A full page load follows a plain POST: say what changed (htmx shows the chip).
+        success_message=None if request.htmx else lambda state: _now_on(form, state),
     )
+
+
+def _now_on(form, state) -> str:
+    names = ", ".join(f"'{n}'" for n in form.cleaned_data["name"])
+    version = state.version
+    return NOW_ON.format(names=names, index=version.index, collection=version.collection.name)
 
 
 @page_view
@@ -198,17 +208,15 @@ def unlink(request, registry, collection, index):
     reg = coll.registry
     if request.method == "GET":
         permissions.check_can_unlink(request.user, state.version, state.protected_alias)
-        held = [c.name for c in state.chips if c.kind != ChipKind.DEFAULT]
-        holding = (
-            f" It holds {', '.join(repr(n) for n in held)}, which will be removed." if held else ""
-        )
+        held = ", ".join(f"'{a}'" for a in state.aliases)
         return confirm_page(
             request,
             reg,
             title=f"Unlink v{index}",
             message=(
-                f"Unlink v{index} from '{coll.name}'?{holding} v{index} is never reused. "
-                "The source artifact is kept."
+                f"Unlink v{index} from '{coll.name}'? "
+                + (f"Aliases removed with it: {held}. " if held else "It holds no alias. ")
+                + f"v{index} is never reused. The source artifact is kept."
             ),
             button=f"Unlink v{index}",
             danger=True,

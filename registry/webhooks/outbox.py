@@ -18,7 +18,7 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from registry.models import Automation, Delivery, DeliveryAttempt
@@ -174,7 +174,7 @@ def record(delivery, worker, started, outcome, status_code, latency, error, exce
     with transaction.atomic():
         attempt = DeliveryAttempt.objects.create(
             delivery=delivery,
-            number=delivery.attempts,
+            number=_earlier_rounds(delivery) + delivery.attempts,
             started_at=started,
             status_code=status_code,
             latency_ms=latency,
@@ -197,3 +197,13 @@ def record(delivery, worker, started, outcome, status_code, latency, error, exce
         latency,
     )
     return attempt
+
+
+def _earlier_rounds(delivery: Delivery) -> int:
+    """Attempts made in earlier rounds: a Redeliver starts `attempts` at 0 again (for the
+    backoff), while the log keeps counting, so a redelivered attempt is #4, not #1 again.
+    A round ends with a final attempt; a lost attempt (a killed worker) still counts."""
+    last = DeliveryAttempt.objects.filter(
+        delivery=delivery, outcome__in=[DeliveryAttempt.SUCCESS, DeliveryAttempt.FAILED]
+    ).aggregate(last=Max("number"))["last"]
+    return last or 0

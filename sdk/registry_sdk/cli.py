@@ -60,6 +60,8 @@ def _artifact_name(path: Path, collection: str) -> str:
 def cmd_link(args) -> int:
     target = paths.parse(args.target, allow_ref=False)
     source = Path(args.path)
+    if not source.exists():
+        raise UsageError(f"Cannot link '{args.path}': it does not exist.")
     art = Artifact(
         args.name or _artifact_name(source, target.collection),
         args.type,
@@ -79,13 +81,16 @@ def cmd_link(args) -> int:
 def cmd_alias(args) -> int:
     art = Api().artifact(args.version)
     if args.action == "add":
-        art.aliases.append(args.alias)
+        # Straight to the server, not through save(): save() skips `latest` and `vN` the way
+        # W&B's does, which would leave a command that did nothing exiting 0. The server
+        # refuses them with a message that says why.
+        art._load(art._client.post(f"{art._version_url()}/aliases", {"name": args.alias}))
     else:
         lowered = args.alias.lower()
         if lowered not in {a.lower() for a in art.aliases}:
             raise UsageError(f"{args.version} has no alias '{args.alias}'.")
         art.aliases = [a for a in art.aliases if a.lower() != lowered]
-    art.save()
+        art.save()
     _print_json(_version_payload(art))
     return 0
 

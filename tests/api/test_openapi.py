@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -49,3 +50,27 @@ def test_the_docs_page_uses_the_bundled_swagger_ui(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"cdn.jsdelivr" not in response.content
+
+
+def _refuse_duplicate_keys(pairs):
+    keys = [key for key, _ in pairs]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicated, f"duplicated keys {duplicated} in an object of the schema"
+    return dict(pairs)
+
+
+def test_the_schema_has_no_duplicated_keys(client):
+    # Swagger UI refuses a schema with a key given twice ("duplicated mapping key"), while
+    # json.loads would silently keep the last one.
+    response = client.get("/api/v1/openapi.json")
+    schema = json.loads(response.content, object_pairs_hook=_refuse_duplicate_keys)
+    download = schema["paths"][
+        "/api/v1/registries/{registry}/collections/{collection}/versions/{ref}/files/{path}"
+    ]
+    ok = download["get"]["responses"]["200"]
+    assert "application/octet-stream" in ok["content"]
+
+
+def test_the_docs_page_declares_its_language(client):
+    response = client.get("/api/v1/docs")
+    assert b'<html lang="en">' in response.content

@@ -107,6 +107,29 @@ def test_a_400_is_not_retried(registry, member, receiver, make_automation):
     assert delivery.attempt_log.get().error == "HTTP 400; not retried"
 
 
+def test_a_redelivery_numbers_its_attempts_after_the_earlier_ones(
+    registry, admin, member, receiver, make_automation
+):
+    from registry.services.automations import redeliver
+
+    make_automation(name="deploy")
+    receiver.replies = [(500, {}), (400, {}), (503, {}), (200, {})]
+    add_alias(version=link_new(member, registry), name="staging", actor=member)
+    run_worker()
+    advance_clock(3600)
+    run_worker()  # 500 then 400: the first round ends failed after attempt #2
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.FAILED
+    redeliver(delivery=delivery, actor=admin)
+    run_worker()
+    advance_clock(2 * 3600)
+    run_worker()  # 503 then 200
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.SUCCEEDED
+    log = delivery.attempt_log.order_by("id")
+    assert [(a.number, a.status_code) for a in log] == [(1, 500), (2, 400), (3, 503), (4, 200)]
+
+
 def test_a_500_is_retried_with_backoff_and_then_delivered(
     registry, member, receiver, make_automation
 ):

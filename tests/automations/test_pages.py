@@ -226,7 +226,7 @@ def test_the_settings_section_lists_automations_for_admins_only(
     request.user = admin
     context = {"registry": registry, **automations_overview(registry, admin)}
     html = render_to_string("registry/automations/section_body.html", context, request)
-    assert "deploy" in html and "Add webhook endpoint" in html
+    assert "deploy" in html and "Manage automations" in html
     request.user = viewer
     context = {"registry": registry, **automations_overview(registry, viewer)}
     html = render_to_string("registry/automations/section_body.html", context, request)
@@ -334,10 +334,16 @@ def test_the_test_button_sends_a_sample_now_and_shows_the_answer(
 ):
     automation = make_automation(name="deploy")
     receiver.replies = [(202, {})]
-    response = client_for(admin).post(BASE + f"automations/{automation.pk}/test/")
+    client = client_for(admin)
+    response = client.post(BASE + f"automations/{automation.pk}/test/", follow=True)
     page = text(response)
     assert response.status_code == 200
     assert "Test result" in page and "HTTP 202" in page
+    # POST-redirect-GET: reloading the page shows the answer again and sends nothing.
+    ((log_url, status),) = response.redirect_chain
+    assert status == 302 and "?test=" in log_url
+    assert "HTTP 202" in text(client.get(log_url))
+    assert len(receiver.requests) == 1
     assert receiver.json()["alias"] == "staging"
     assert receiver.json()["event_author"] == "admin"
     assert Delivery.objects.get().is_test
@@ -366,3 +372,18 @@ def test_the_preview_query_count_does_not_grow_with_the_aliases(registry, member
     with CaptureQueriesContext(connection) as several:
         preview(client, "production, staging, candidate, prod-eu")
     assert len(several) == len(one)
+
+
+def test_generating_a_signing_secret_keeps_the_typed_token(registry, admin, receiver):
+    import re
+
+    client = client_for(admin)
+    typed = {"name": "ci", "url": "https://ci.example.com/h", "token": "tok-typed-123"}
+    page = text(client.post(BASE + "webhooks/new/", {**typed, "generate": "1"}))
+    # The page comes back with both fields filled, as the browser will send them on Save.
+    fields = dict(re.findall(r'<input id="id_(token|secret)"[^>]* value="([^"]*)"', page))
+    assert fields["token"] == "tok-typed-123"
+    assert fields["secret"].startswith("whsec_")
+    response = client.post(BASE + "webhooks/new/", {**typed, "secret": fields["secret"]})
+    assert response.status_code == 302
+    assert WebhookEndpoint.objects.get().has_token

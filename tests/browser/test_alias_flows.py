@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from registry.services import registries
@@ -120,10 +121,20 @@ def test_a_member_removes_an_alias_after_confirming(page, live_server, login, me
     add_alias_service(version=zoo_versions[0], name="candidate", actor=member)
     login(page, member)
     open_version(page, live_server, 0)
-    page.once("dialog", lambda dialog: dialog.accept())
+    # The app's own dialog asks, not the browser's confirm().
+    page.on("dialog", lambda dialog: pytest.fail(f"browser dialog: {dialog.message}"))
     page.get_by_role("button", name="Remove alias candidate").click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Remove alias 'candidate' from this version?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#aliases", has_text="candidate")).to_have_count(1)
+    expect(page.get_by_role("button", name="Remove alias candidate")).to_be_focused()
+    page.get_by_role("button", name="Remove alias candidate").click()
+    dialog.get_by_role("button", name="Remove alias").click()
     expect(page.locator("#aliases", has_text="candidate")).to_have_count(0)
     expect(page.locator("#history")).to_contain_text("removed from v0")
+    # Focus stays in the Aliases field instead of falling back to the page.
+    expect(page.get_by_role("button", name="Add alias")).to_be_focused()
 
 
 @browser_db
@@ -151,3 +162,41 @@ def test_a_suggestion_is_added_with_one_click(page, live_server, login, member, 
     page.get_by_role("group", name="Suggestions").get_by_role("button", name="staging").click()
     expect(page.locator('#aliases [data-alias-kind="custom"]', has_text="staging")).to_be_visible()
     expect(page.locator("#history li").first).to_contain_text("moved v0 → v1")
+
+
+@browser_db
+def test_focus_lands_on_the_new_chip_and_back_on_plus_after_cancel(
+    page, live_server, login, member, zoo_versions
+):
+    login(page, member)
+    open_version(page, live_server, 1)
+    add_alias(page, "best_model")
+    chip = page.locator('#aliases [data-alias-kind="custom"]', has_text="best_model")
+    expect(chip).to_be_focused()
+    page.get_by_role("group", name="Aliases").get_by_role("button", name="Add alias").click()
+    expect(page.get_by_label("New alias")).to_be_focused()
+    page.get_by_label("New alias").press("Escape")
+    expect(page.get_by_label("New alias")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add alias")).to_be_focused()
+
+
+@browser_db
+def test_moving_a_protected_alias_back_asks_and_reports_success(
+    page, live_server, login, admin, org_admin, registry, zoo_versions
+):
+    from registry.services.aliases import add_alias as add_alias_service
+
+    registries.create_protected_alias(registry=registry, name="production", actor=org_admin)
+    add_alias_service(version=zoo_versions[0], name="production", actor=org_admin)
+    add_alias_service(version=zoo_versions[1], name="production", actor=org_admin)
+    login(page, admin)
+    open_version(page, live_server, 1)
+    page.get_by_role("button", name="Move production back to v0").click()
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    expect(dialog).to_contain_text("Move the protected alias 'production' back to v0?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#history li").first).to_contain_text("moved v0 → v1")
+    page.get_by_role("button", name="Move production back to v0").click()
+    dialog.get_by_role("button", name="Move production to v0").click()
+    expect(page.get_by_role("status")).to_contain_text("'production' now on v0 of 'zoo'.")
+    expect(page.locator("#history li").first).to_contain_text("moved v1 → v0")

@@ -106,7 +106,12 @@ def test_aliases_can_be_added_and_removed_without_javascript(browser, live_serve
 
 
 @browser_db
-def test_it_saves_screenshots_of_the_main_pages(page, live_server, login, demo, screenshot):
+def test_it_saves_screenshots_of_the_main_pages(
+    page, live_server, login, demo, screenshot, httpserver, settings
+):
+    from registry.models import Automation, WebhookEndpoint
+    from registry.services import automation_settings
+
     page.set_viewport_size({"width": 1280, "height": 800})
     login(page, demo["admin"])
     for name, path in MAIN_PAGES:
@@ -116,9 +121,46 @@ def test_it_saves_screenshots_of_the_main_pages(page, live_server, login, demo, 
     page.get_by_role("button", name="Add alias").click()
     page.get_by_label("New alias").fill("prod")
     screenshot("add-alias", full_page=False)
+
+    # Automations: the demo's, with the webhook pointed at a local receiver and tested once.
+    settings.REGISTRY_WEBHOOK_ALLOW_PRIVATE = True
+    httpserver.expect_request("/hooks/registry").respond_with_json({"ok": True})
+    endpoint = WebhookEndpoint.objects.get(name="ci")
+    automation_settings.update_endpoint(
+        endpoint=endpoint,
+        name="ci",
+        url=httpserver.url_for("/hooks/registry"),
+        actor=demo["admin"],
+    )
+    automation = Automation.objects.get(name="deploy-production")
+    base = live_server.url + "/registries/Model/settings/"
+    page.goto(base + "automations/")
+    screenshot("automations")
+    page.goto(base + f"automations/{automation.pk}/")
+    screenshot("automation-form")
+    page.goto(base + f"automations/{automation.pk}/deliveries/")
+    page.get_by_role("button", name="Test").click()
+    expect(page.get_by_role("heading", name="Test result")).to_be_visible()
+    screenshot("delivery-log")
+    page.goto(base + f"webhooks/{endpoint.pk}/")
+    screenshot("webhook-endpoint")
+    page.goto(live_server.url + "/account/api-keys/")
+    page.get_by_label("Name").fill("training cluster")
+    page.get_by_role("button", name="Create key").click()
+    screenshot("api-keys")
+    page.goto(live_server.url + "/search/?q=production")
+    screenshot("search")
+    page.goto(live_server.url + "/registries/Model/zoo_classifier/v2/unlink/")
+    screenshot("unlink-confirm", full_page=False)
+
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/registries/Model/zoo_classifier/v2/")
-    screenshot("version-phone")
+    for name, path in [
+        ("version-phone", "/registries/Model/zoo_classifier/v2/"),
+        ("collection-phone", "/registries/Model/zoo_classifier/"),
+        ("automations-phone", "/registries/Model/settings/automations/"),
+    ]:
+        page.goto(live_server.url + path)
+        screenshot(name)
 
 
 @browser_db

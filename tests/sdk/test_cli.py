@@ -78,3 +78,23 @@ def test_cli_refusals_print_the_server_message(sdk_as, member, admin, registry, 
     code, _, err = run_cli(capsys, "get", "Model/nope:latest")
     assert code == 1
     assert "Collection 'nope' does not exist in registry 'Model'" in err
+
+
+@live
+def test_cli_alias_add_of_a_derived_alias_prints_the_refusal(
+    sdk_as, member, registry, capsys, tmp_path
+):
+    sdk_as(member)
+    (tmp_path / "m.pt").write_bytes(b"m")
+    assert run_cli(capsys, "link", str(tmp_path / "m.pt"), "Model/zoo", "--type", "model")[0] == 0
+    code, out, err = run_cli(capsys, "alias", "add", "Model/zoo:v0", "latest")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("registry: error: ") and "latest" in err
+
+
+def test_cli_link_of_a_missing_path_says_it_does_not_exist(capsys, tmp_path):
+    missing = tmp_path / "nonexistent"
+    code, _, err = run_cli(capsys, "link", f"{missing}/", "Model/zoo", "--type", "model")
+    assert code == 1
+    assert err.strip() == f"registry: error: Cannot link '{missing}/': it does not exist."

@@ -64,6 +64,11 @@ def test_it_moves_an_alias_back_and_records_it(as_user, member, zoo):
     assert aliases_of(v0) == ["best_model"]
     moves = AliasEvent.objects.filter(alias="best_model", action=AliasEvent.Action.MOVE)
     assert [(e.from_index, e.to_index) for e in moves.order_by("id")] == [(0, 2), (2, 0)]
+    # The page it lands on says what happened.
+    assert (
+        "&#x27;best_model&#x27; now on v0 of &#x27;zoo&#x27;."
+        in client.get(response["Location"]).content.decode()
+    )
 
 
 def test_it_ignores_an_offsite_next(as_user, member, zoo):

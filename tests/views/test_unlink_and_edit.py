@@ -16,7 +16,18 @@ def test_it_asks_for_confirmation_before_unlinking(as_user, member, zoo):
     response = as_user(member).get(V0 + "unlink/")
     assert response.status_code == 200
     assert "Unlink v0 from 'zoo'?" in text(response)
+    assert "Aliases removed with it: 'best_model'." in text(response)
     assert LinkedVersion.objects.filter(pk=zoo["versions"][0].pk).exists()
+
+
+def test_the_unlink_confirmation_names_every_alias_or_says_there_is_none(as_user, admin, zoo):
+    from registry.services.aliases import add_alias
+
+    add_alias(version=zoo["versions"][1], name="candidate", actor=admin)
+    page = text(as_user(admin).get(V1 + "unlink/"))
+    assert "Aliases removed with it: 'candidate', 'production'." in page
+    page = text(as_user(admin).get("/registries/Model/zoo/v2/unlink/"))
+    assert "It holds no alias." in page
 
 
 def test_it_unlinks_and_redirects_to_the_collection(as_user, member, zoo):
