@@ -20,6 +20,7 @@ from guardian.shortcuts import (
     remove_perm,
 )
 
+from registry.db import lower
 from registry.errors import Forbidden, NotFound
 from registry.models import Collection, LinkedVersion, Registry, Team, TeamMembership
 
@@ -151,7 +152,7 @@ def visible_registries(user) -> QuerySet[Registry]:
 
 def get_registry_for_user(user, name: str) -> Registry:
     """The registry named `name` (case-insensitive) if the user may see it, else NotFound."""
-    registry = Registry.objects.filter(name__iexact=name).first()
+    registry = Registry.objects.filter(name__lower=lower(name)).first()
     if registry is None or not can_see(user, registry):
         raise NotFound(REGISTRY_NOT_FOUND.format(name=name))
     return registry

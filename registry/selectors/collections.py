@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import Lower
 
+from registry.db import lower
 from registry.errors import NotFound
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, Registry
 
@@ -23,7 +24,7 @@ def collections_of(registry: Registry) -> QuerySet[Collection]:
 
 
 def get_collection(registry: Registry, name: str) -> Collection:
-    collection = Collection.objects.filter(registry=registry, name__iexact=name).first()
+    collection = Collection.objects.filter(registry=registry, name__lower=lower(name)).first()
     if collection is None:
         raise NotFound(COLLECTION_NOT_FOUND.format(name=name, registry=registry.name))
     collection.registry = registry

@@ -8,20 +8,32 @@ database round trip. Only a changed answer loads the whole version.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, Subquery
+from django.db.models import IntegerField, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from registry import key_auth, permissions
+from registry.db import lower
 from registry.errors import NotFound
 from registry.models import ApiKey, Registry
-from registry.names import parse_ref
+from registry.names import RefKind, parse_ref
 from registry.selectors import versions as version_reads
 from registry.selectors.chips import chips_for
 from registry.selectors.collections import get_collection
-from registry.selectors.versions import VersionState, describe_ref, etag_of, filter_ref
+from registry.selectors.compiled import compiled
+from registry.selectors.versions import VersionState, describe_ref, etag_of
+
+
+def _params(kind: RefKind) -> tuple[str, ...]:
+    """The values a resolve query is compiled with (see selectors.compiled)."""
+    return (
+        ("registry", "collection") if kind == RefKind.LATEST else ("registry", "collection", "ref")
+    )
+
 
 # The facts an ETag is computed from, read by name (see versions.etag_of).
 _FACTS = {
@@ -57,18 +69,56 @@ class Resolved:
         return VersionState.of(version)
 
 
-def _query(registry_name: str, collection_name: str, ref: str):
+def _versions(kind: RefKind, registry: str, collection: str, ref: str = ""):
+    """`version_states()` narrowed to what a `kind` reference names (values may be markers)."""
     versions = version_reads.version_states().filter(
-        collection__registry__name__iexact=registry_name,
-        collection__name__iexact=collection_name,
+        collection__registry__name__lower=lower(registry),
+        collection__name__lower=lower(collection),
     )
-    username = f"linked_by__{get_user_model().USERNAME_FIELD}"
-    return filter_ref(versions, parse_ref(ref)), {**_FACTS, "linked_by": username}
+    if kind == RefKind.LATEST:
+        return versions.order_by("-index")
+    if kind == RefKind.INDEX:  # a cast: the value slot must stay a parameter
+        return versions.filter(index=Cast(Value(ref), IntegerField()))
+    return versions.filter(aliases__name__lower=lower(ref))
 
 
-def _named(raw: dict, facts: dict[str, str]) -> dict:
+def _facts() -> dict[str, str]:
+    return {**_FACTS, "linked_by": f"linked_by__{get_user_model().USERNAME_FIELD}"}
+
+
+def _facts_query(kind: RefKind, registry: str, collection: str, ref: str = ""):
+    return _versions(kind, registry, collection, ref).values(*_facts().values())[:1]
+
+
+def _keyed_facts_query(kind: RefKind, registry: str, collection: str, key_hash: str, ref: str = ""):
+    """The facts, and beside them the owner of the API key with this hash (if valid)."""
+    keys = ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+    versions = _versions(kind, registry, collection, ref).annotate(
+        key_id=Subquery(keys.values("id")[:1]),
+        key_user_id=Subquery(keys.values("user_id")[:1]),
+        key_user_is_superuser=Subquery(keys.values("user__is_superuser")[:1]),
+        key_last_used_at=Subquery(keys.values("last_used_at")[:1]),
+    )
+    names = ["key_id", "key_user_id", "key_user_is_superuser", "key_last_used_at"]
+    return versions.values(*names, *_facts().values())[:1]
+
+
+def _ref_value(ref: str):
+    """The value that stands for `ref` in its query, or None when nothing can match."""
+    parsed = parse_ref(ref)
+    if parsed.kind == RefKind.INDEX:
+        return parsed.kind, parsed.index
+    return parsed.kind, (parsed.alias if parsed.kind == RefKind.ALIAS else "")
+
+
+def _values(kind: RefKind, registry: str, collection: str, ref) -> dict:
+    values = {"registry": registry, "collection": collection}
+    return values if kind == RefKind.LATEST else {**values, "ref": ref}
+
+
+def _named(raw: dict) -> dict:
     """A `.values()` row keyed by our names for its lookups."""
-    return {name: raw[lookup] for name, lookup in facts.items()}
+    return {name: raw[lookup] for name, lookup in _facts().items()}
 
 
 def _resolved(user, row: dict) -> Resolved:
@@ -110,11 +160,14 @@ def _not_found(user, registry_name: str, collection_name: str, ref: str) -> NotF
 
 def resolve(user, registry_name: str, collection_name: str, ref: str) -> Resolved:
     """`ref` (alias, vN or latest) in registry/collection, if `user` may see it."""
-    versions, facts = _query(registry_name, collection_name, ref)
-    raw = versions.values(*facts.values()).first()
+    kind, value = _ref_value(ref)
+    raw = None
+    if value is not None:
+        query = compiled(f"resolve:{kind}", partial(_facts_query, kind), *_params(kind))
+        raw = query.first(**_values(kind, registry_name, collection_name, value))
     if raw is None:
         raise _not_found(user, registry_name, collection_name, ref)
-    return _resolved(user, _named(raw, facts))
+    return _resolved(user, _named(raw))
 
 
 def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref: str):
@@ -125,35 +178,26 @@ def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref
     """
     if not key_auth.looks_like_key(raw_key):
         return None, None
-    keys = ApiKey.objects.filter(
-        key_hash=key_auth.hash_key(raw_key), revoked_at__isnull=True, user__is_active=True
-    )
-    stale = timezone.now() - key_auth.LAST_USED_RESOLUTION
-    versions, facts = _query(registry_name, collection_name, ref)
-    row = (
-        versions.annotate(
-            key_user_id=Subquery(keys.values("user_id")[:1]),
-            key_user_is_superuser=Subquery(keys.values("user__is_superuser")[:1]),
-            key_to_touch=Subquery(
-                keys.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)).values("id")[
-                    :1
-                ]
-            ),
-        )
-        .values("key_user_id", "key_user_is_superuser", "key_to_touch", *facts.values())
-        .first()
-    )
-    if row is None:
+    kind, value = _ref_value(ref)
+    raw = None
+    if value is not None:
+        names = (*_params(kind), "key_hash")
+        query = compiled(f"resolve-keyed:{kind}", partial(_keyed_facts_query, kind), *names)
+        values = _values(kind, registry_name, collection_name, value)
+        raw = query.first(**values, key_hash=key_auth.hash_key(raw_key))
+    if raw is None:
         # No such version: the key decides between 401 and a precise 404.
         user = key_auth.authenticate(raw_key)
         if user is None:
             return None, None
         raise _not_found(user, registry_name, collection_name, ref)
-    if row["key_user_id"] is None:
+    if raw["key_user_id"] is None:
         return None, None
-    if row["key_to_touch"] is not None:
-        key_auth.touch(row["key_to_touch"])
+    last_used = raw["key_last_used_at"]
+    now = timezone.now()
+    if last_used is None or last_used < now - key_auth.LAST_USED_RESOLUTION:
+        key_auth.touch(raw["key_id"], now)
     user = key_auth.user_with(
-        id=row["key_user_id"], is_superuser=row["key_user_is_superuser"], db=connection.alias
+        id=raw["key_user_id"], is_superuser=raw["key_user_is_superuser"], db=connection.alias
     )
-    return user, _resolved(user, _named(row, facts))
+    return user, _resolved(user, _named(raw))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import NotFound
 from registry.models import ArtifactVersion, Run, TeamMembership
 from registry.names import RefKind, parse_ref
@@ -18,8 +19,8 @@ def get_source_version(*, actor, entity: str, project: str, artifact: str, ref: 
     """A committed source version (`vN` or `latest`) the actor may link: a member of its
     entity. Strangers get the same answer as for a version that does not exist."""
     versions = ArtifactVersion.objects.select_related("artifact__project__team").filter(
-        artifact__project__team__name__iexact=entity,
-        artifact__project__name__iexact=project,
+        artifact__project__team__name__lower=lower(entity),
+        artifact__project__name__lower=lower(project),
         artifact__name=artifact,
     )
     if not actor.is_superuser:
@@ -42,7 +43,11 @@ def get_run(*, entity: str, project: str, run_id: str, actor) -> Run:
     """A run of an entity the actor belongs to."""
     run = (
         Run.objects.select_related("project__team")
-        .filter(project__team__name__iexact=entity, project__name__iexact=project, run_id=run_id)
+        .filter(
+            project__team__name__lower=lower(entity),
+            project__name__lower=lower(project),
+            run_id=run_id,
+        )
         .first()
     )
     if run is None:

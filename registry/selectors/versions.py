@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import NotFound
 from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, VersionTag
 from registry.names import Ref, RefKind, parse_ref
@@ -59,7 +60,7 @@ def filter_ref(versions: QuerySet[LinkedVersion], ref: Ref) -> QuerySet[LinkedVe
         return versions.order_by("-index")
     if ref.kind == RefKind.INDEX:
         return versions.filter(index=ref.index) if ref.index is not None else versions.none()
-    return versions.filter(aliases__name__iexact=ref.alias)
+    return versions.filter(aliases__name__lower=lower(ref.alias))
 
 
 def split_names(joined: str | None) -> list[str]:
@@ -181,8 +182,8 @@ def find_version(user, registry_name: str, collection_name: str, ref: str | int)
     """
     parsed = Ref(RefKind.INDEX, ref) if isinstance(ref, int) else parse_ref(ref)
     versions = version_states().filter(
-        collection__registry__name__iexact=registry_name,
-        collection__name__iexact=collection_name,
+        collection__registry__name__lower=lower(registry_name),
+        collection__name__lower=lower(collection_name),
     )
     version = filter_ref(versions, parsed).first()
     if version is None:

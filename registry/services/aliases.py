@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
 from registry.names import Ref, alias_problem, is_reserved_alias
@@ -240,7 +241,7 @@ def remove_alias_at(
     if is_reserved_alias(name):
         raise Invalid(RESERVED_ALIAS.format(name=name))
     version = state.version
-    alias = Alias.objects.filter(version=version, name__iexact=name).first()
+    alias = Alias.objects.filter(version=version, name__lower=lower(name)).first()
     if alias is None:
         raise alias_not_held(version, name)
     if alias.name.lower() in state.protected:

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import Forbidden, Invalid
 from registry.models import (
     Artifact,
@@ -89,7 +90,7 @@ def get_or_create_team(*, name: str, actor) -> Team:
     problem = name_problem(name, "entity")
     if problem:
         raise Invalid(problem)
-    team = Team.objects.filter(name__iexact=name).first()
+    team = Team.objects.filter(name__lower=lower(name)).first()
     if team is None:
         personal = name.lower() == actor.get_username().lower()
         if not personal and not (settings.REGISTRY_ALLOW_TEAM_CREATION or actor.is_superuser):
@@ -99,7 +100,7 @@ def get_or_create_team(*, name: str, actor) -> Team:
                 team = Team.objects.create(name=name, is_personal=personal, created_by=actor)
                 TeamMembership.objects.create(team=team, user=actor, is_admin=True)
         except IntegrityError:
-            team = Team.objects.get(name__iexact=name)
+            team = Team.objects.get(name__lower=lower(name))
     permissions.check_team_member(team, actor)
     return team
 
@@ -110,13 +111,13 @@ def get_or_create_project(*, team: Team, name: str, actor) -> Project:
     problem = name_problem(name, "project")
     if problem:
         raise Invalid(problem)
-    project = Project.objects.filter(team=team, name__iexact=name).first()
+    project = Project.objects.filter(team=team, name__lower=lower(name)).first()
     if project is None:
         try:
             with transaction.atomic():
                 project = Project.objects.create(team=team, name=name)
         except IntegrityError:
-            project = Project.objects.get(team=team, name__iexact=name)
+            project = Project.objects.get(team=team, name__lower=lower(name))
     return project
 
 

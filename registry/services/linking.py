@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import Invalid, NotFound
 from registry.models import (
     Alias,
@@ -61,7 +62,7 @@ def get_or_create_collection(
     problem = name_problem(name, "collection")
     if problem:
         raise Invalid(problem)
-    existing = Collection.objects.filter(registry=registry, name__iexact=name).first()
+    existing = Collection.objects.filter(registry=registry, name__lower=lower(name)).first()
     if existing is not None:
         return existing, False
     check_type_accepted(registry, type_)
@@ -77,7 +78,7 @@ def get_or_create_collection(
         return collection, True
     except IntegrityError:
         # Created concurrently by someone else: use theirs.
-        return Collection.objects.get(registry=registry, name__iexact=name), False
+        return Collection.objects.get(registry=registry, name__lower=lower(name)), False
 
 
 def _split_aliases(aliases: Iterable[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import NotFound
 from registry.models import Collection
 from registry.selectors.collections import COLLECTION_NOT_FOUND
@@ -34,7 +35,7 @@ def lock_collection_named(user, registry: str, collection: str) -> Collection:
     locked = (
         Collection.objects.select_for_update(of=("self",))
         .select_related("registry")
-        .filter(registry__name__iexact=registry, name__iexact=collection)
+        .filter(registry__name__lower=lower(registry), name__lower=lower(collection))
         .first()
     )
     if locked is None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import Conflict, Invalid, NotFound
 from registry.models import ProtectedAlias, Registry
 from registry.names import registry_name_problem, type_problem
@@ -63,7 +64,7 @@ def create_registry(
         raise Invalid(problem)
     if visibility not in (Registry.Visibility.ORGANIZATION, Registry.Visibility.RESTRICTED):
         raise Invalid(VISIBILITY_INVALID.format(value=visibility))
-    if Registry.objects.filter(name__iexact=name).exists():
+    if Registry.objects.filter(name__lower=lower(name)).exists():
         raise Conflict(REGISTRY_EXISTS.format(name=name))
     try:
         with transaction.atomic():
@@ -129,7 +130,7 @@ def create_protected_alias(*, registry: Registry, name: str, actor) -> Protected
     permissions.check_can_admin(actor, registry, "Creating a protected alias")
     name = validate_alias_name(name)
     lock_collections_of(registry)
-    if ProtectedAlias.objects.filter(registry=registry, name__iexact=name).exists():
+    if ProtectedAlias.objects.filter(registry=registry, name__lower=lower(name)).exists():
         raise Conflict(PROTECTED_EXISTS.format(name=name, registry=registry.name))
     try:
         with transaction.atomic():
@@ -141,6 +142,6 @@ def create_protected_alias(*, registry: Registry, name: str, actor) -> Protected
 @transaction.atomic
 def delete_protected_alias(*, registry: Registry, name: str, actor) -> None:
     permissions.check_can_admin(actor, registry, "Deleting a protected alias")
-    deleted, _ = ProtectedAlias.objects.filter(registry=registry, name__iexact=name).delete()
+    deleted, _ = ProtectedAlias.objects.filter(registry=registry, name__lower=lower(name)).delete()
     if not deleted:
         raise NotFound(PROTECTED_NOT_FOUND.format(name=name, registry=registry.name))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from registry import permissions
+from registry.db import lower
 from registry.errors import Invalid, NotFound
 from registry.models import LinkedVersion, VersionTag
 from registry.names import tag_problem
@@ -41,7 +42,9 @@ def add_tags(model, *, owner_field: str, owner, names: Iterable[str]):
 
 
 def remove_tag(model, *, owner_field: str, owner, name: str) -> None:
-    deleted, _ = model.objects.filter(**{owner_field: owner, "name__iexact": name.strip()}).delete()
+    deleted, _ = model.objects.filter(
+        **{owner_field: owner, "name__lower": lower(name.strip())}
+    ).delete()
     if not deleted:
         raise NotFound(TAG_NOT_FOUND.format(name=name))
 

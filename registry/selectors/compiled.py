@@ -1,0 +1,78 @@
+"""ORM queries compiled once per process and database, then run with new values.
+
+Django compiles a queryset to SQL on every evaluation. For the read pipelines poll all
+day — resolving `collection:production` — the statement is the same each time and only
+its values change, and compiling it costs several times what running it does (see the
+figures in `selectors.resolve`). A `Compiled` query is still written with the ORM, in one
+place; it is compiled the first time with marker values standing in for the real ones,
+and later runs swap the markers for values, execute the same SQL and read the row by
+column name through Django's own converters.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+_cache: dict[tuple, Compiled] = {}
+_lock = threading.Lock()
+
+
+def _marker(name: str) -> str:
+    return f"\x00{name}\x00"
+
+
+class Compiled:
+    """A `.values()` queryset's SQL with slots for the values named at build time."""
+
+    def __init__(self, queryset: QuerySet, names: tuple[str, ...], using: str) -> None:
+        query = queryset.query
+        self.using = using
+        self.compiler = query.get_compiler(using=using)
+        self.sql, params = self.compiler.as_sql()
+        markers = {_marker(name): name for name in names}
+        self.params = list(params)
+        self.slots = [(i, markers[p]) for i, p in enumerate(params) if p in markers]
+        if {name for _, name in self.slots} != set(names):
+            raise ValueError("every value must reach the SQL as a parameter")
+        selected = [column for column, _, _ in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(selected)
+        # As Django's ValuesIterable names a row's columns.
+        if query.selected:
+            self.columns = list(query.selected)
+        else:
+            self.columns = [*query.extra_select, *query.values_select, *query.annotation_select]
+
+    def first(self, **values) -> dict | None:
+        """The first row for these values, by column name; None when there is none."""
+        params = list(self.params)
+        for index, name in self.slots:
+            params[index] = values[name]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        return dict(zip(self.columns, row, strict=True))
+
+
+def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="default"):
+    """The query `build(**markers)` makes, compiled once per process and database.
+
+    `build` gets one marker string per name in `names` and must pass each, unchanged, as
+    a value the query compares with (never into Python logic).
+    """
+    cache_key = (key, using, connections[using].vendor)
+    found = _cache.get(cache_key)
+    if found is None:
+        with _lock:
+            found = _cache.get(cache_key)
+            if found is None:
+                queryset = build(**{name: _marker(name) for name in names})
+                found = _cache[cache_key] = Compiled(queryset, names, using)
+    return found
