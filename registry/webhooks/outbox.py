@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import uuid
 from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
 import httpx
 from django.conf import settings
@@ -97,20 +99,50 @@ def build_request(delivery: Delivery) -> tuple[str, str, dict[str, str]]:
     return endpoint.url, body, headers
 
 
+# Path segments of a destination URL that name a route rather than a credential.
+_ROUTE_WORDS = {"services", "hooks", "hook", "api", "webhook", "webhooks", "triggers"}
+_MIN_PART = 4  # shorter fragments would blank out ordinary words in a response
+
+
+def secret_parts(value: str) -> set[str]:
+    """Every piece of a secret a receiver might echo on its own.
+
+    A Slack incoming-webhook URL is a credential in its path
+    (`/services/T…/B…/SECRET`): receivers echo the path, or one segment, not only the
+    whole URL. Signing secrets appear with and without their `whsec_` prefix.
+    """
+    parts = {value}
+    if value.startswith("whsec_"):
+        parts.add(value.removeprefix("whsec_"))
+    split = urlsplit(value)
+    if split.scheme in ("http", "https") and split.netloc:
+        parts.update(p for p in [split.path, split.query, split.path + "?" + split.query])
+        for segment in split.path.split("/") + re.split(r"[&=]", split.query):
+            if len(segment) >= _MIN_PART and segment.lower() not in _ROUTE_WORDS:
+                parts.add(segment)
+    parts |= {quote(p, safe="") for p in parts} | {quote(p) for p in parts}
+    return {p for p in parts if len(p) >= _MIN_PART}
+
+
 def _redact(text: str, delivery: Delivery) -> str:
-    """Receivers sometimes echo requests back: never let a secret into the log."""
+    """Receivers sometimes echo requests back: never let a secret, or part of one, into
+    the log."""
     automation = delivery.automation
     if automation.action == Automation.SLACK:
         hidden = [automation.slack.url_encrypted]
     else:
         hidden = [automation.endpoint.token_encrypted, automation.endpoint.secret_encrypted]
+    parts: set[str] = set()
     for encrypted in hidden:
         try:
             value = secrets.decrypt(encrypted)
         except secrets.SecretUnavailable:
             continue
         if value:
-            text = text.replace(value, "[redacted]")
+            parts |= secret_parts(value)
+    # Longest first, so a whole URL is replaced before the segments inside it.
+    for part in sorted(parts, key=len, reverse=True):
+        text = text.replace(part, "[redacted]")
     return text
 
 
