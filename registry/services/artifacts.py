@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -38,7 +39,10 @@ TYPE_CHANGED = (
     "Artifact '{name}' has type '{existing}'; a version of type '{type}' cannot be added."
 )
 BLOBS_MISSING = "{count} file(s) have not been uploaded yet: {digests}. Upload them, then commit."
-PATH_INVALID = "'{path}' is not a valid file path: use a relative path without '..' segments."
+PATH_INVALID = (
+    "'{path}' is not a valid file path: use a relative path with '/' between folders, "
+    "without '.' or '..' segments, backslashes, a drive letter (C:) or a UNC (//server) prefix."
+)
 MANIFEST_EMPTY = "An artifact version needs at least one file."
 
 
@@ -49,16 +53,28 @@ class ManifestEntry:
     size: int
 
 
+# A drive letter ("C:", "C:foo") as a first segment: relative on POSIX but absolute, or
+# drive-relative, on Windows, where a client would write outside its download folder.
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
 def _check_path(path: str) -> str:
-    parts = (path or "").replace("\\", "/").split("/")
+    """The manifest path as stored; refused unless it is relative on every OS.
+
+    Backslashes are refused, not translated: on Windows they separate folders, so
+    `..\\x` or `\\\\server\\share` would escape the download folder there.
+    """
+    parts = (path or "").split("/")
     if (
         not path
         or path.startswith("/")
+        or "\\" in path
+        or _DRIVE_RE.match(path)
         or any(p in ("", ".", "..") for p in parts)
         or len(path) > 1024
     ):
         raise Invalid(PATH_INVALID.format(path=path))
-    return "/".join(parts)
+    return path
 
 
 def manifest_digest(entries: list[ManifestEntry]) -> str:
@@ -78,7 +94,7 @@ def clean_manifest(raw: list[dict]) -> list[ManifestEntry]:
             raise Invalid(f"'{path}' appears twice in the manifest.")
         seen.add(path)
         size = item.get("size")
-        if not isinstance(size, int) or size < 0:
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise Invalid(f"The size of '{path}' must be a whole number of bytes, not {size!r}.")
         entries.append(ManifestEntry(path, check_digest(str(item.get("sha256", ""))), size))
     return entries

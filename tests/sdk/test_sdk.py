@@ -192,3 +192,24 @@ def test_paths_accept_the_wandb_forms():
         parse("zoo")
     with pytest.raises(wandb.UsageError, match="has no ':alias'"):
         parse("Model/zoo:prod", allow_ref=False)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../x",
+        "a//b",
+        "/etc/passwd",
+        "C:\\Windows\\win.ini",
+        "C:/x",
+        "c:x",
+        "\\\\srv\\s\\x",
+        "a\\..\\..\\x",
+    ],
+)
+def test_download_refuses_paths_that_leave_the_folder_on_any_os(tmp_path, path):
+    from registry_sdk.artifact import _safe_join
+
+    with pytest.raises(wandb.UsageError, match="outside the download directory"):
+        _safe_join(tmp_path, path)
+    assert _safe_join(tmp_path, "dir/model.bin") == tmp_path / "dir" / "model.bin"
