@@ -67,3 +67,15 @@ def test_the_schema_declares_the_patterns_the_server_enforces(client):
     assert components["LinkIn"]["properties"]["aliases"]["items"]["pattern"] == (
         names.ALIAS_RE.pattern
     )
+
+
+def test_the_schema_has_no_duplicated_keys(client):
+    """Swagger UI refuses a definition with a key twice (e.g. responses "200" and 200)."""
+    import json
+
+    def refuse_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicated key in {keys}"
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=refuse_duplicates)
