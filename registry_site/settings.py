@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.api.method_not_allowed.JsonMethodNotAllowed",
+    "registry.api.key_throttle.BadKeyThrottle",
 ]
 
 ROOT_URLCONF = "registry_site.urls"
@@ -199,6 +200,16 @@ REGISTRY_WEBHOOK_ALLOW_PRIVATE = env_bool("REGISTRY_WEBHOOK_ALLOW_PRIVATE", Fals
 REGISTRY_WEBHOOK_MAX_ATTEMPTS = env_int("REGISTRY_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 REGISTRY_WEBHOOK_TIMEOUT = env_int("REGISTRY_WEBHOOK_TIMEOUT", 10, minimum=1)
 REGISTRY_WEBHOOK_RETRY_BASE = env_int("REGISTRY_WEBHOOK_RETRY_BASE", 5, minimum=1)
+# Lockouts after failed sign-ins (per account and per client address) and bad API keys.
+REGISTRY_LOGIN_MAX_FAILURES = env_int("REGISTRY_LOGIN_MAX_FAILURES", 5, minimum=1)
+REGISTRY_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "REGISTRY_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1
+)
+REGISTRY_LOGIN_LOCKOUT = env_int("REGISTRY_LOGIN_LOCKOUT", 900, minimum=1)
+REGISTRY_API_MAX_BAD_KEYS = env_int("REGISTRY_API_MAX_BAD_KEYS", 20, minimum=1)
+REGISTRY_API_BAD_KEY_LOCKOUT = env_int("REGISTRY_API_BAD_KEY_LOCKOUT", 300, minimum=1)
+# How many proxies in front append to X-Forwarded-For (0: use the connection's address).
+REGISTRY_PROXY_COUNT = env_int("REGISTRY_PROXY_COUNT", 0)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -25,6 +25,7 @@ from registry.models.registries import (
     Registry,
     VersionTag,
 )
+from registry.models.throttle import FailureCount
 
 __all__ = [
     "Alias",
@@ -39,6 +40,7 @@ __all__ = [
     "CollectionTag",
     "Delivery",
     "DeliveryAttempt",
+    "FailureCount",
     "LinkedVersion",
     "Project",
     "ProtectedAlias",
