@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -210,6 +211,13 @@ REGISTRY_API_MAX_BAD_KEYS = env_int("REGISTRY_API_MAX_BAD_KEYS", 20, minimum=1)
 REGISTRY_API_BAD_KEY_LOCKOUT = env_int("REGISTRY_API_BAD_KEY_LOCKOUT", 300, minimum=1)
 # How many proxies in front append to X-Forwarded-For (0: use the connection's address).
 REGISTRY_PROXY_COUNT = env_int("REGISTRY_PROXY_COUNT", 0)
+# Interrupted work, cleaned up by `manage.py registry_sweep`: uploads are spooled in their
+# own folder; task rows RUNNING and temp uploads untouched this long are abandoned.
+REGISTRY_UPLOAD_TMP_DIR = Path(
+    env_str("REGISTRY_UPLOAD_TMP_DIR", str(Path(tempfile.gettempdir()) / "registry-uploads"))
+)
+REGISTRY_STALE_UPLOAD_AFTER = env_int("REGISTRY_STALE_UPLOAD_AFTER", 3600, minimum=60)
+REGISTRY_STALE_TASK_AFTER = env_int("REGISTRY_STALE_TASK_AFTER", 3600, minimum=60)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -14,7 +14,7 @@ import os
 import re
 import socket
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -29,6 +29,7 @@ from registry.webhooks import http, retry, secrets, signing
 log = logging.getLogger("registry.webhooks")
 WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 GAVE_UP = "Gave up after {n} attempts."
+SWEEP_LIMIT = 500  # expired claims logged per call; the rest on the next
 NOT_FOLLOWED = "Redirects are not followed; point the URL at its final address."
 
 
@@ -43,9 +44,57 @@ def _due(now) -> Q:
     )
 
 
+INTERRUPTED = (
+    "Interrupted: worker {worker} started this attempt at {started:%Y-%m-%d %H:%M:%S} UTC "
+    "and did not finish it within its {lease} s lease (stopped or killed); the receiver may "
+    "or may not have got it."
+)
+
+
+def record_interrupted(now=None, **filters) -> int:
+    """Log an attempt for every claim whose lease ran out, and make its delivery due.
+
+    A worker killed mid-send records nothing; without this its attempt would be missing
+    from the delivery log. Compare-and-set on the claim, so only one process logs each.
+    """
+    now = now or timezone.now()
+    expired = Delivery.objects.filter(
+        status=Delivery.SENDING, claimed_at__lt=now - lease(), **filters
+    ).values_list("pk", "claimed_at", "claimed_by", "attempts")
+    logged = 0
+    for pk, claimed_at, claimed_by, attempts in expired[:SWEEP_LIMIT]:
+        outcome, error = (
+            DeliveryAttempt.RETRY,
+            INTERRUPTED.format(
+                worker=claimed_by or "?",
+                started=claimed_at.astimezone(UTC),
+                lease=int(lease().total_seconds()),
+            ),
+        )
+        fields: dict = {"status": Delivery.PENDING, "next_attempt_at": now}
+        if attempts >= retry.max_attempts():
+            outcome, error = DeliveryAttempt.FAILED, f"{error} {GAVE_UP.format(n=attempts)}"
+            fields = {"status": Delivery.FAILED, "finished_at": now}
+        with transaction.atomic():
+            won = Delivery.objects.filter(
+                pk=pk, status=Delivery.SENDING, claimed_at=claimed_at, claimed_by=claimed_by
+            ).update(claimed_at=None, claimed_by="", **fields)
+            if won:
+                DeliveryAttempt.objects.create(
+                    delivery_id=pk,
+                    number=attempts,
+                    started_at=claimed_at,
+                    outcome=outcome,
+                    error=error[:500],
+                )
+                logged += 1
+    return logged
+
+
 def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
     """Claim one delivery if it is due; None when it is not (or someone else has it)."""
     now = timezone.now()
+    record_interrupted(now, pk=delivery_id)
     claimed = (
         Delivery.objects.filter(_due(now), pk=delivery_id).update(
             status=Delivery.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
@@ -61,6 +110,7 @@ def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
 
 def claim_next(worker: str = WORKER_ID) -> Delivery | None:
     """Claim the most overdue delivery; SKIP LOCKED keeps PostgreSQL workers apart."""
+    record_interrupted()
     for _ in range(5):
         with transaction.atomic():
             pk = (
