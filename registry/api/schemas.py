@@ -32,9 +32,21 @@ class Error(Schema):
     detail: str = Field(description="What was wrong and what is allowed.")
 
 
+class KeyScopeOut(Schema):
+    name: str
+    access: str = Field(description="read-only | read-write")
+    registries: list[str] | None = Field(
+        description="The registries the key reaches; null: every registry its owner can see."
+    )
+    expires_at: datetime | None = Field(description="null: never expires.")
+
+
 class Viewer(Schema):
     username: str
     is_org_admin: bool
+    key: KeyScopeOut | None = Field(
+        None, description="The API key the request came with (null for a browser session)."
+    )
 
 
 # Runs

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from registry import permissions
+from registry import key_scopes, permissions
 from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import (
     Artifact,
@@ -103,6 +103,7 @@ def clean_manifest(raw: list[dict]) -> list[ManifestEntry]:
 @transaction.atomic
 def get_or_create_team(*, name: str, actor) -> Team:
     """The entity `name`; created with the caller as admin if missing (when allowed)."""
+    key_scopes.check(actor, action="Logging runs and artifacts", write=True)
     problem = name_problem(name, "entity")
     if problem:
         raise Invalid(problem)
@@ -160,6 +161,7 @@ def create_run(*, entity: str, project: str, actor, name: str = "", job_type: st
 
 @transaction.atomic
 def finish_run(*, run: Run, actor) -> Run:
+    key_scopes.check(actor, action="Finishing a run", write=True)
     check_team_member(run.project.team, actor)
     if run.state != Run.FINISHED:
         run.state = Run.FINISHED
@@ -184,6 +186,7 @@ def log_artifact_version(
 
     Identical content (same manifest digest) returns the existing version.
     """
+    key_scopes.check(actor, action="Logging an artifact version", write=True)
     check_team_member(project.team, actor)
     for problem in (name_problem(name, "artifact"), type_problem(type_)):
         if problem:
@@ -236,6 +239,7 @@ def record_use(*, linked: LinkedVersion, actor, run: Run | None = None) -> Linke
     """`use_artifact`: needs the Viewer role; records lineage on the run."""
     permissions.check_can_download(actor, linked.collection.registry)
     if run is not None:
+        key_scopes.check(actor, action="Recording lineage on a run", write=True)
         check_team_member(run.project.team, actor)
         RunArtifact.objects.get_or_create(run=run, version=linked.source, kind=RunArtifact.USED)
     return linked

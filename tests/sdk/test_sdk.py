@@ -149,7 +149,7 @@ def test_a_corrupted_upload_is_refused_and_leaves_no_blob_or_version(
 def test_a_bad_key_is_refused_with_the_server_message(sdk_as, member, monkeypatch):
     sdk_as(member)
     monkeypatch.setenv("REGISTRY_API_KEY", "reg_wrong")
-    with pytest.raises(wandb.AuthenticationError, match="not valid or has been revoked"):
+    with pytest.raises(wandb.AuthenticationError, match="has expired or has been revoked"):
         wandb.init(entity="member", project="zoo")
 
 
