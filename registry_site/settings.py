@@ -136,6 +136,14 @@ elif env_bool("REGISTRY_DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # An unreachable database fails requests in seconds (a 503) rather than hanging them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("REGISTRY_DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
+# A persistent connection broken by a database restart is noticed before the request
+# uses it, so nodes and workers recover by themselves.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

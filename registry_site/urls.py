@@ -9,3 +9,4 @@ urlpatterns = [
 ]
 
 handler404 = "registry.views.common.page_not_found"
+handler500 = "registry.views.server_error.server_error"
