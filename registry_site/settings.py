@@ -208,6 +208,9 @@ REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 50, minimum=1)
 REGISTRY_WEBHOOK_ALLOW_PRIVATE = env_bool("REGISTRY_WEBHOOK_ALLOW_PRIVATE", False)
 REGISTRY_WEBHOOK_MAX_ATTEMPTS = env_int("REGISTRY_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 REGISTRY_WEBHOOK_TIMEOUT = env_int("REGISTRY_WEBHOOK_TIMEOUT", 10, minimum=1)
+# How long a worker's claim on a delivery holds (at least 3 timeouts): a worker killed
+# mid-send delays that delivery by this much.
+REGISTRY_WEBHOOK_MIN_LEASE = env_int("REGISTRY_WEBHOOK_MIN_LEASE", 60, minimum=1)
 REGISTRY_WEBHOOK_RETRY_BASE = env_int("REGISTRY_WEBHOOK_RETRY_BASE", 5, minimum=1)
 # Lockouts after failed sign-ins (per account and per client address) and bad API keys.
 REGISTRY_LOGIN_MAX_FAILURES = env_int("REGISTRY_LOGIN_MAX_FAILURES", 5, minimum=1)

@@ -35,7 +35,8 @@ NOT_FOLLOWED = "Redirects are not followed; point the URL at its final address."
 
 def lease() -> timedelta:
     """How long a claim holds: well beyond one request, so only dead workers lose it."""
-    return timedelta(seconds=max(60, 3 * int(settings.REGISTRY_WEBHOOK_TIMEOUT)))
+    minimum = settings.REGISTRY_WEBHOOK_MIN_LEASE
+    return timedelta(seconds=max(minimum, 3 * int(settings.REGISTRY_WEBHOOK_TIMEOUT)))
 
 
 def _due(now) -> Q:
