@@ -146,6 +146,7 @@ def test_postgres_plans_hot_queries_once_per_connection_unless_turned_off(monkey
     assert on["DATABASES"]["default"]["OPTIONS"] == {
         "server_side_binding": True,
         "prepare_threshold": 2,
+        "connect_timeout": 5,
     }
     off = load_settings(
         monkeypatch,
@@ -155,3 +156,17 @@ def test_postgres_plans_hot_queries_once_per_connection_unless_turned_off(monkey
         REGISTRY_DB_PREPARED_STATEMENTS="false",
     )
     assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+
+
+def test_postgres_connections_are_health_checked_and_time_out(monkeypatch, tmp_path):
+    url = "postgres://postgres@127.0.0.1:5432/example"
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=url,
+        REGISTRY_DB_CONNECT_TIMEOUT="3",
+    )
+    database = loaded["DATABASES"]["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["connect_timeout"] == 3
