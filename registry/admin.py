@@ -6,6 +6,10 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from registry import models
+from registry.forms_login import ThrottledAdminAuthenticationForm
+
+# The admin's sign-in counts and locks out like the site's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(models.Registry)

@@ -10,8 +10,10 @@ import hashlib
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
+from registry import key_scopes
 from registry.models import ApiKey
 
 KEY_PREFIX = "reg_"
@@ -29,21 +31,35 @@ def looks_like_key(raw_key: str | None) -> bool:
 
 
 def authenticate(raw_key: str):
-    """The active user owning `raw_key`, or None; stamps the key's last use."""
+    """The active user owning `raw_key` (not revoked, not expired), or None.
+
+    The key's scope goes along on the user (`key_scopes`); the key's last use is stamped.
+    """
     if not looks_like_key(raw_key):
         return None
+    now = timezone.now()
     key = (
         ApiKey.objects.select_related("user")
         .filter(key_hash=hash_key(raw_key), revoked_at__isnull=True, user__is_active=True)
-        .only("id", "last_used_at", "user")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .first()
     )
     if key is None:
         return None
-    now = timezone.now()
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_RESOLUTION:
         touch(key.pk, now)
-    return key.user
+    user = key.user
+    key_scopes.attach(user, scope_of_key(key))
+    return user
+
+
+def scope_of_key(key: ApiKey) -> key_scopes.KeyScope:
+    return key_scopes.KeyScope.of(
+        name=key.name,
+        read_only=key.read_only,
+        registry_ids=key.registry_ids,
+        expires_at=key.expires_at,
+    )
 
 
 def touch(key_id: int, now=None) -> None:

@@ -20,21 +20,15 @@ from guardian.shortcuts import (
     remove_perm,
 )
 
+from registry import key_scopes
 from registry.db import lower
 from registry.errors import Forbidden, NotFound
 from registry.models import Collection, LinkedVersion, Registry, Team, TeamMembership
+from registry.roles import ADMIN, MEMBER, ROLE_LABELS, ROLES, VIEWER, rank
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-RESTRICTED_VIEWER, VIEWER, MEMBER, ADMIN = "restricted_viewer", "viewer", "member", "admin"
-ROLES = [RESTRICTED_VIEWER, VIEWER, MEMBER, ADMIN]  # lowest first
-ROLE_LABELS = {
-    RESTRICTED_VIEWER: "Restricted viewer",
-    VIEWER: "Viewer",
-    MEMBER: "Member",
-    ADMIN: "Admin",
-}
 _PERM = {role: f"role_{role}" for role in ROLES}
 _ROLE_OF_PERM = {perm: role for role, perm in _PERM.items()}
 
@@ -58,8 +52,7 @@ DELETE_PROTECTED = (
 )
 
 
-def _rank(role: str | None) -> int:
-    return ROLES.index(role) if role else -1
+_rank = rank
 
 
 class RoleChecker(ObjectPermissionChecker):
@@ -107,7 +100,14 @@ def _signed_in(user) -> bool:
 
 
 def role_of(user, registry: Registry) -> str | None:
-    """The user's effective role in the registry, or None if they cannot see it."""
+    """The user's effective role in the registry, or None if they cannot see it.
+
+    With an API key, the role within the key's scope (read-only: Viewer at most)."""
+    return key_scopes.cap_role(user, registry, _owner_role(user, registry))
+
+
+def _owner_role(user, registry: Registry) -> str | None:
+    """The role of the user themself, whatever key the request came with."""
     if not _signed_in(user):
         return None
     if user.is_superuser:
@@ -127,8 +127,16 @@ def can_see(user, registry: Registry) -> bool:
     if organization and user is not None and user.is_active:
         # Every signed-in user is at least Viewer here (as role_of says): no role lookup,
         # which keeps the API's hot resolve path free of permission queries.
-        return user.is_authenticated
+        return user.is_authenticated and key_scopes.allows_registry(user, registry)
     return role_of(user, registry) is not None
+
+
+def _refuse_unseen(user, registry: Registry | None, name: str):
+    """NotFound for a registry the request may not see; naming the API key's scope when
+    only the key (not the user's roles) hides it."""
+    if registry is not None and _owner_role(user, registry) is not None:
+        key_scopes.check(user, registry=registry, action="Reading", write=False)
+    return NotFound(REGISTRY_NOT_FOUND.format(name=name))
 
 
 def visible_registries(user) -> QuerySet[Registry]:
@@ -145,23 +153,33 @@ def visible_registries(user) -> QuerySet[Registry]:
         with_superuser=False,
         accept_global_perms=False,
     )
-    return Registry.objects.filter(
+    visible = Registry.objects.filter(
         Q(visibility=Registry.Visibility.ORGANIZATION) | Q(pk__in=granted.values("pk"))
     )
+    return _within_key_scope(user, visible)
+
+
+def _within_key_scope(user, registries: QuerySet[Registry]) -> QuerySet[Registry]:
+    scope = key_scopes.scope_of(user)
+    if scope is None or scope.registry_ids is None:
+        return registries
+    return registries.filter(pk__in=scope.registry_ids)
 
 
 def get_registry_for_user(user, name: str) -> Registry:
     """The registry named `name` (case-insensitive) if the user may see it, else NotFound."""
     registry = Registry.objects.filter(name__lower=lower(name)).first()
     if registry is None or not can_see(user, registry):
-        raise NotFound(REGISTRY_NOT_FOUND.format(name=name))
+        raise _refuse_unseen(user, registry, name)
     return registry
 
 
 def _require(user, registry: Registry, needed: str, action: str) -> None:
-    role = role_of(user, registry)
+    role = _owner_role(user, registry)
     if role is None:
         raise NotFound(REGISTRY_NOT_FOUND.format(name=registry.name))
+    # The API key's scope first, so its refusal names the scope rather than a role.
+    key_scopes.check(user, registry=registry, action=action, write=_rank(needed) > _rank(VIEWER))
     if _rank(role) < _rank(needed):
         template = NEED_ADMIN if needed == ADMIN else NEED_ROLE
         raise Forbidden(
@@ -176,7 +194,7 @@ def _require(user, registry: Registry, needed: str, action: str) -> None:
 
 def check_can_view(user, registry: Registry) -> None:
     if not can_see(user, registry):
-        raise NotFound(REGISTRY_NOT_FOUND.format(name=registry.name))
+        raise _refuse_unseen(user, registry, registry.name)
 
 
 def check_can_download(user, registry: Registry) -> None:
@@ -213,6 +231,7 @@ def can_download(user, registry: Registry) -> bool:
 
 
 def check_can_create_registry(user) -> None:
+    key_scopes.check_can_create_registry(user)
     if not (user.is_authenticated and user.is_superuser):
         raise Forbidden(NEED_ORG_ADMIN)
 

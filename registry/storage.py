@@ -7,7 +7,9 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -45,6 +47,17 @@ def missing_digests(digests: Iterable[str]) -> list[str]:
     return [d for d in wanted if d not in have]
 
 
+UPLOAD_PREFIX = "upload-"
+
+
+def upload_tmp_dir() -> Path:
+    """Where uploads are spooled before their digest is checked: a folder of their own, so
+    `registry_sweep` can remove what a killed process left without touching anything else."""
+    folder = Path(settings.REGISTRY_UPLOAD_TMP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def store_blob(
     chunks: Iterable[bytes], expected_sha256: str, expected_size: int | None = None
 ) -> Blob:
@@ -57,7 +70,9 @@ def store_blob(
     existing = Blob.objects.filter(sha256=expected_sha256).first()
     hasher = hashlib.sha256()
     size = 0
-    with tempfile.NamedTemporaryFile(prefix="upload-", delete=True) as tmp:
+    with tempfile.NamedTemporaryFile(
+        prefix=UPLOAD_PREFIX, dir=upload_tmp_dir(), delete=True
+    ) as tmp:
         for chunk in chunks:
             if chunk:
                 hasher.update(chunk)

@@ -3,7 +3,7 @@
 A delivery's task is enqueued in the same transaction as the change that caused it, so it
 exists exactly when the delivery does. A retry is the same task enqueued again with the
 backend's `run_after`. What a task cannot cover — a worker that died holding a claim —
-is picked up by `manage.py sweep_deliveries`, run periodically beside the worker.
+is picked up by `manage.py registry_sweep`, run periodically beside the worker.
 """
 
 from __future__ import annotations

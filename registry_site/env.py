@@ -65,3 +65,18 @@ def _what(name: str) -> str:
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def env_proxy_header(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` as Django's SECURE_PROXY_SSL_HEADER tuple, or None."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not header or not value or " " in header:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header and value; use the form "
+            "'X-Forwarded-Proto: https' (the header your proxy sets, and its value for HTTPS)."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
-from registry_site.env import env_bool, env_choice, env_int, env_list, env_str
+from registry_site.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_header,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("REGISTRY_DATA_DIR", str(BASE_DIR / "data")))
@@ -61,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "registry.security_headers.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.api.method_not_allowed.JsonMethodNotAllowed",
+    "registry.api.key_throttle.BadKeyThrottle",
 ]
 
 ROOT_URLCONF = "registry_site.urls"
@@ -125,6 +137,14 @@ elif env_bool("REGISTRY_DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # An unreachable database fails requests in seconds (a 503) rather than hanging them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("REGISTRY_DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
+# A persistent connection broken by a database restart is noticed before the request
+# uses it, so nodes and workers recover by themselves.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,7 +209,27 @@ REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 50, minimum=1)
 REGISTRY_WEBHOOK_ALLOW_PRIVATE = env_bool("REGISTRY_WEBHOOK_ALLOW_PRIVATE", False)
 REGISTRY_WEBHOOK_MAX_ATTEMPTS = env_int("REGISTRY_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 REGISTRY_WEBHOOK_TIMEOUT = env_int("REGISTRY_WEBHOOK_TIMEOUT", 10, minimum=1)
+# How long a worker's claim on a delivery holds (at least 3 timeouts): a worker killed
+# mid-send delays that delivery by this much.
+REGISTRY_WEBHOOK_MIN_LEASE = env_int("REGISTRY_WEBHOOK_MIN_LEASE", 60, minimum=1)
 REGISTRY_WEBHOOK_RETRY_BASE = env_int("REGISTRY_WEBHOOK_RETRY_BASE", 5, minimum=1)
+# Lockouts after failed sign-ins (per account and per client address) and bad API keys.
+REGISTRY_LOGIN_MAX_FAILURES = env_int("REGISTRY_LOGIN_MAX_FAILURES", 5, minimum=1)
+REGISTRY_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "REGISTRY_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1
+)
+REGISTRY_LOGIN_LOCKOUT = env_int("REGISTRY_LOGIN_LOCKOUT", 900, minimum=1)
+REGISTRY_API_MAX_BAD_KEYS = env_int("REGISTRY_API_MAX_BAD_KEYS", 20, minimum=1)
+REGISTRY_API_BAD_KEY_LOCKOUT = env_int("REGISTRY_API_BAD_KEY_LOCKOUT", 300, minimum=1)
+# How many proxies in front append to X-Forwarded-For (0: use the connection's address).
+REGISTRY_PROXY_COUNT = env_int("REGISTRY_PROXY_COUNT", 0)
+# Interrupted work, cleaned up by `manage.py registry_sweep`: uploads are spooled in their
+# own folder; task rows RUNNING and temp uploads untouched this long are abandoned.
+REGISTRY_UPLOAD_TMP_DIR = Path(
+    env_str("REGISTRY_UPLOAD_TMP_DIR", str(Path(tempfile.gettempdir()) / "registry-uploads"))
+)
+REGISTRY_STALE_UPLOAD_AFTER = env_int("REGISTRY_STALE_UPLOAD_AFTER", 3600, minimum=60)
+REGISTRY_STALE_TASK_AFTER = env_int("REGISTRY_STALE_TASK_AFTER", 3600, minimum=60)
 # Follows `make run`'s HOST and PORT unless set, so links in notifications reach this server.
 REGISTRY_BASE_URL = env_str(
     "REGISTRY_BASE_URL", f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
@@ -200,6 +240,39 @@ CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "registry.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. Off by default so `make run` works over plain HTTP; the README's production
+# settings turn each on (behind a TLS-terminating proxy, with SECURE_PROXY_SSL_HEADER).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers probe over plain HTTP; a redirect would fail their health check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_header("SECURE_PROXY_SSL_HEADER")
+
+# Content-Security-Policy: only our own origin. No inline script or style anywhere
+# (htmx's own indicator <style> is turned off in base.html; the CSS has those rules),
+# so neither 'unsafe-inline' nor nonces are needed. Swagger UI's icons are data: URIs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features the registry never uses, refused for every page (and anything framed).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LOGGING = {

@@ -10,3 +10,4 @@ urlpatterns = [
 
 handler404 = "registry.views.pages.page_not_found"
 handler403 = "registry.views.errors.permission_denied"
+handler500 = "registry.views.server_error.server_error"

@@ -146,6 +146,7 @@ def test_postgres_plans_hot_queries_once_per_connection_unless_turned_off(monkey
     assert on["DATABASES"]["default"]["OPTIONS"] == {
         "server_side_binding": True,
         "prepare_threshold": 2,
+        "connect_timeout": 5,
     }
     off = load_settings(
         monkeypatch,
@@ -172,3 +173,17 @@ def test_the_base_url_follows_the_chosen_port_unless_set(monkeypatch, tmp_path):
         REGISTRY_BASE_URL="https://r.example",
     )
     assert loaded["REGISTRY_BASE_URL"] == "https://r.example"
+
+
+def test_postgres_connections_are_health_checked_and_time_out(monkeypatch, tmp_path):
+    url = "postgres://postgres@127.0.0.1:5432/example"
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        DATABASE_URL=url,
+        REGISTRY_DB_CONNECT_TIMEOUT="3",
+    )
+    database = loaded["DATABASES"]["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["connect_timeout"] == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from registry import key_scopes
 from registry.api.schemas import (
     ArtifactVersionIn,
     ArtifactVersionOut,
@@ -68,6 +69,7 @@ def _body_chunks(request: HttpRequest, length: int):
 )
 def upload_blob(request, sha256: str):
     """Upload one file's bytes under their sha256. Bytes that do not match are refused."""
+    key_scopes.check(request.auth, action="Uploading files", write=True)
     check_digest(sha256)
     raw_length = request.META.get("CONTENT_LENGTH") or ""
     if not raw_length.isdigit():

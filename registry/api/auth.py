@@ -15,8 +15,8 @@ NO_CREDENTIALS = (
     "API keys page (/account/api-keys/), or sign in."
 )
 BAD_KEY = (
-    "The API key is not valid or has been revoked; create a new one on the API keys page "
-    "(/account/api-keys/)."
+    "The API key is not valid, has expired or has been revoked; create a new one on the API "
+    "keys page (/account/api-keys/)."
 )
 CSRF_FAILED = (
     "CSRF check failed: browser requests must send the X-CSRFToken header; scripts should "

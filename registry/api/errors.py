@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from registry.api.auth import unauthenticated_message
 from registry.errors import RegistryError
+from registry.views import server_error
 
 log = logging.getLogger(__name__)
 VALUE_NOT_STORABLE = (
@@ -73,6 +74,10 @@ def install(api: NinjaAPI) -> None:
             request, {"detail": "Not found: no such API endpoint or object."}, status=404
         )
 
+    def database_unavailable(request: HttpRequest, exc: Exception):
+        log.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        return server_error.database_unavailable_response(request)
+
     def unexpected(request: HttpRequest, exc: Exception):
         log.exception("Unhandled API error on %s %s", request.method, request.path)
         return api.create_response(request, {"detail": INTERNAL}, status=500)
@@ -84,6 +89,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ObjectDoesNotExist, not_found)
+    api.add_exception_handler(OperationalError, database_unavailable)
+    api.add_exception_handler(InterfaceError, database_unavailable)
     api.add_exception_handler(Exception, unexpected)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from ninja import Router
 
 from registry.errors import NotFound
@@ -18,3 +19,9 @@ NO_SUCH_ENDPOINT = (
 )
 def no_such_endpoint(request, rest: str):
     raise NotFound(NO_SUCH_ENDPOINT.format(path=request.path))
+
+
+def json_not_found(request, rest: str = ""):
+    """Paths the router's patterns cannot match at all (a newline, `%0A`, in them: `.` in
+    the patterns stops at one) still answer JSON, like every other API refusal."""
+    return JsonResponse({"detail": NO_SUCH_ENDPOINT.format(path=request.path)}, status=404)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
+from registry import key_scopes
 from registry.api.schemas import Error, RunIn, RunOut, Viewer
 from registry.models import Run
 from registry.selectors import sources
@@ -30,7 +31,16 @@ def run_out(run: Run) -> dict:
 def viewer(request):
     """The user the request is authenticated as (the CLI's `login` checks keys with it)."""
     user = request.auth
-    return {"username": user.get_username(), "is_org_admin": user.is_superuser}
+    scope = key_scopes.scope_of(user)
+    key = None
+    if scope is not None:
+        key = {
+            "name": scope.key_name,
+            "access": scope.access,
+            "registries": None if scope.registry_ids is None else scope.registry_names(),
+            "expires_at": scope.expires_at,
+        }
+    return {"username": user.get_username(), "is_org_admin": user.is_superuser, "key": key}
 
 
 @router.post("/runs", response={201: RunOut, **ERRORS})

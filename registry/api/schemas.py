@@ -3,27 +3,58 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
+
+from registry import names
+from registry.storage import SHA256_RE
+
+
+def rule(regex) -> dict:
+    """Declare in the OpenAPI schema the pattern the services enforce (with their own
+    messages), so clients and schema-driven tests know what is accepted."""
+    return {"pattern": regex.pattern}
+
+
+NAME = rule(names.NAME_RE)
+ALIAS = rule(names.ALIAS_RE)
+TAG = rule(names.TAG_RE)
+TYPE = rule(names.TYPE_RE)
+DIGEST = rule(SHA256_RE)
+TagStr = Annotated[str, Field(max_length=names.TAG_MAX, json_schema_extra=TAG)]
+TypeStr = Annotated[str, Field(max_length=64, json_schema_extra=TYPE)]
+AliasStr = Annotated[str, Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)]
 
 
 class Error(Schema):
     detail: str = Field(description="What was wrong and what is allowed.")
 
 
+class KeyScopeOut(Schema):
+    name: str
+    access: str = Field(description="read-only | read-write")
+    registries: list[str] | None = Field(
+        description="The registries the key reaches; null: every registry its owner can see."
+    )
+    expires_at: datetime | None = Field(description="null: never expires.")
+
+
 class Viewer(Schema):
     username: str
     is_org_admin: bool
+    key: KeyScopeOut | None = Field(
+        None, description="The API key the request came with (null for a browser session)."
+    )
 
 
 # Runs
 
 
 class RunIn(Schema):
-    entity: str = Field(max_length=128)
-    project: str = Field(max_length=128)
+    entity: str = Field(max_length=128, json_schema_extra=NAME)
+    project: str = Field(max_length=128, json_schema_extra=NAME)
     name: str = Field("", max_length=128)
     job_type: str = Field("", max_length=64)
 
@@ -44,8 +75,9 @@ class RunOut(Schema):
 
 class FileIn(Schema):
     path: str = Field(min_length=1, max_length=1024)
-    sha256: str = Field(min_length=64, max_length=64)
-    size: int = Field(ge=0, le=2**62)
+    sha256: str = Field(min_length=64, max_length=64, json_schema_extra=DIGEST)
+    # strict: JSON `false` or `"5"` is not a size.
+    size: int = Field(ge=0, le=2**62, strict=True)
 
 
 class ManifestIn(Schema):
@@ -63,8 +95,8 @@ class BlobOut(Schema):
 
 
 class ArtifactVersionIn(Schema):
-    name: str = Field(max_length=128)
-    type: str = Field(max_length=64)
+    name: str = Field(max_length=128, json_schema_extra=NAME)
+    type: str = Field(max_length=64, json_schema_extra=TYPE)
     description: str = Field("", max_length=100_000)
     metadata: dict[str, Any] = Field(default_factory=dict)
     files: list[FileIn] = Field(min_length=1, max_length=100_000)
@@ -104,10 +136,10 @@ class RegistryOut(Schema):
 
 
 class RegistryIn(Schema):
-    name: str = Field(max_length=113)
+    name: str = Field(max_length=113, json_schema_extra=rule(names.REGISTRY_NAME_RE))
     description: str = Field("", max_length=100_000)
     visibility: str = Field("organization", max_length=32, description="organization | restricted")
-    accepted_types: list[str] = Field(["model"], max_length=100)
+    accepted_types: list[TypeStr] = Field(["model"], max_length=100)
 
 
 class CollectionOut(Schema):
@@ -120,10 +152,10 @@ class CollectionOut(Schema):
 
 
 class CollectionIn(Schema):
-    name: str = Field(max_length=128)
-    type: str = Field(max_length=64)
+    name: str = Field(max_length=128, json_schema_extra=NAME)
+    type: str = Field(max_length=64, json_schema_extra=TYPE)
     description: str = Field("", max_length=100_000)
-    tags: list[str] = Field(default_factory=list, max_length=100)
+    tags: list[TagStr] = Field(default_factory=list, max_length=100)
 
 
 class CollectionPatch(Schema):
@@ -131,7 +163,7 @@ class CollectionPatch(Schema):
 
 
 class TagsIn(Schema):
-    names: list[str] = Field(min_length=1, max_length=100)
+    names: list[TagStr] = Field(min_length=1, max_length=100)
 
 
 # Linked versions
@@ -176,23 +208,27 @@ class VersionSummary(Schema):
 
 
 class SourceRef(Schema):
-    entity: str = Field(max_length=128)
-    project: str = Field(max_length=128)
-    artifact: str = Field(max_length=128)
-    version: str = Field(max_length=32, description="vN, or 'latest'")
+    entity: str = Field(max_length=128, json_schema_extra=NAME)
+    project: str = Field(max_length=128, json_schema_extra=NAME)
+    artifact: str = Field(max_length=128, json_schema_extra=NAME)
+    version: str = Field(
+        max_length=32,
+        description="vN, or 'latest'",
+        json_schema_extra={"pattern": "^(v[0-9]+|latest)$"},
+    )
 
 
 class LinkIn(Schema):
     source: SourceRef
-    aliases: list[str] = Field(default_factory=list, max_length=100)
+    aliases: list[AliasStr] = Field(default_factory=list, max_length=100)
     description: str = Field("", max_length=100_000)
 
 
 class AliasIn(Schema):
-    name: str = Field(max_length=256)
+    name: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
 
 
 class UseIn(Schema):
-    entity: str = Field(max_length=128)
-    project: str = Field(max_length=128)
+    entity: str = Field(max_length=128, json_schema_extra=NAME)
+    project: str = Field(max_length=128, json_schema_extra=NAME)
     run_id: str = Field(max_length=64)

@@ -239,6 +239,8 @@ def use(request, response: HttpResponse, registry: str, collection: str, ref: st
     response={200: None, 304: None, **ERRORS},
     openapi_extra={
         "responses": {
+            # An int, like the keys of `response`: a "200" string would be merged in as a
+            # second 200 entry, and Swagger UI refuses a schema with a duplicated key.
             200: {
                 "description": "The file's bytes",
                 "content": {

@@ -26,6 +26,7 @@ from registry.models.registries import (
     Registry,
     VersionTag,
 )
+from registry.models.throttle import FailureCount
 
 __all__ = [
     "Alias",
@@ -41,6 +42,7 @@ __all__ = [
     "Delivery",
     "EventType",
     "DeliveryAttempt",
+    "FailureCount",
     "LinkedVersion",
     "Project",
     "ProtectedAlias",

@@ -52,6 +52,13 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Scope (enforced by registry.key_scopes): a read-only key never changes anything;
+    # `registry_ids` (null: every registry) limits what it sees in registries at all.
+    # A list of ids rather than a many-to-many table: authentication reads it in the same
+    # query as the key.
+    read_only = models.BooleanField(default=False)
+    registry_ids = models.JSONField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

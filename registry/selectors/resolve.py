@@ -16,7 +16,7 @@ from django.db.models import IntegerField, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from registry import key_auth, permissions
+from registry import key_auth, key_scopes, permissions
 from registry.db import lower
 from registry.errors import NotFound
 from registry.models import ApiKey, Registry
@@ -98,9 +98,25 @@ def _keyed_facts_query(kind: RefKind, registry: str, collection: str, key_hash: 
         key_user_id=Subquery(keys.values("user_id")[:1]),
         key_user_is_superuser=Subquery(keys.values("user__is_superuser")[:1]),
         key_last_used_at=Subquery(keys.values("last_used_at")[:1]),
+        key_name=Subquery(keys.values("name")[:1]),
+        key_read_only=Subquery(keys.values("read_only")[:1]),
+        key_registry_ids=Subquery(keys.values("registry_ids")[:1]),
+        key_expires_at=Subquery(keys.values("expires_at")[:1]),
     )
-    names = ["key_id", "key_user_id", "key_user_is_superuser", "key_last_used_at"]
+    names = [*_KEY_COLUMNS]
     return versions.values(*names, *_facts().values())[:1]
+
+
+_KEY_COLUMNS = (
+    "key_id",
+    "key_user_id",
+    "key_user_is_superuser",
+    "key_last_used_at",
+    "key_name",
+    "key_read_only",
+    "key_registry_ids",
+    "key_expires_at",
+)
 
 
 def _ref_value(ref: str):
@@ -191,13 +207,21 @@ def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref
         if user is None:
             return None, None
         raise _not_found(user, registry_name, collection_name, ref)
-    if raw["key_user_id"] is None:
+    now = timezone.now()
+    expires_at = raw["key_expires_at"]
+    if raw["key_user_id"] is None or (expires_at is not None and expires_at <= now):
         return None, None
     last_used = raw["key_last_used_at"]
-    now = timezone.now()
     if last_used is None or last_used < now - key_auth.LAST_USED_RESOLUTION:
         key_auth.touch(raw["key_id"], now)
     user = key_auth.user_with(
         id=raw["key_user_id"], is_superuser=raw["key_user_is_superuser"], db=connection.alias
     )
+    scope = key_scopes.KeyScope.of(
+        name=raw["key_name"],
+        read_only=raw["key_read_only"],
+        registry_ids=raw["key_registry_ids"],
+        expires_at=expires_at,
+    )
+    key_scopes.attach(user, scope)
     return user, _resolved(user, _named(raw))

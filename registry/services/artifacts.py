@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from registry import permissions
+from registry import key_scopes, permissions
 from registry.db import lower
 from registry.errors import Forbidden, Invalid
 from registry.models import (
@@ -38,7 +39,10 @@ TYPE_CHANGED = (
     "Artifact '{name}' has type '{existing}'; a version of type '{type}' cannot be added."
 )
 BLOBS_MISSING = "{count} file(s) have not been uploaded yet: {digests}. Upload them, then commit."
-PATH_INVALID = "'{path}' is not a valid file path: use a relative path without '..' segments."
+PATH_INVALID = (
+    "'{path}' is not a valid file path: use a relative path with '/' between folders, "
+    "without '.' or '..' segments, backslashes, a drive letter (C:) or a UNC (//server) prefix."
+)
 MANIFEST_EMPTY = "An artifact version needs at least one file."
 
 
@@ -49,16 +53,28 @@ class ManifestEntry:
     size: int
 
 
+# A drive letter ("C:", "C:foo") as a first segment: relative on POSIX but absolute, or
+# drive-relative, on Windows, where a client would write outside its download folder.
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
 def _check_path(path: str) -> str:
-    parts = (path or "").replace("\\", "/").split("/")
+    """The manifest path as stored; refused unless it is relative on every OS.
+
+    Backslashes are refused, not translated: on Windows they separate folders, so
+    `..\\x` or `\\\\server\\share` would escape the download folder there.
+    """
+    parts = (path or "").split("/")
     if (
         not path
         or path.startswith("/")
+        or "\\" in path
+        or _DRIVE_RE.match(path)
         or any(p in ("", ".", "..") for p in parts)
         or len(path) > 1024
     ):
         raise Invalid(PATH_INVALID.format(path=path))
-    return "/".join(parts)
+    return path
 
 
 def manifest_digest(entries: list[ManifestEntry]) -> str:
@@ -78,7 +94,7 @@ def clean_manifest(raw: list[dict]) -> list[ManifestEntry]:
             raise Invalid(f"'{path}' appears twice in the manifest.")
         seen.add(path)
         size = item.get("size")
-        if not isinstance(size, int) or size < 0:
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise Invalid(f"The size of '{path}' must be a whole number of bytes, not {size!r}.")
         entries.append(ManifestEntry(path, check_digest(str(item.get("sha256", ""))), size))
     return entries
@@ -87,6 +103,7 @@ def clean_manifest(raw: list[dict]) -> list[ManifestEntry]:
 @transaction.atomic
 def get_or_create_team(*, name: str, actor) -> Team:
     """The entity `name`; created with the caller as admin if missing (when allowed)."""
+    key_scopes.check(actor, action="Logging runs and artifacts", write=True)
     problem = name_problem(name, "entity")
     if problem:
         raise Invalid(problem)
@@ -137,6 +154,7 @@ def create_run(*, entity: str, project: str, actor, name: str = "", job_type: st
 
 @transaction.atomic
 def finish_run(*, run: Run, actor) -> Run:
+    key_scopes.check(actor, action="Finishing a run", write=True)
     permissions.check_team_member(run.project.team, actor)
     if run.state != Run.State.FINISHED:
         run.state = Run.State.FINISHED
@@ -161,6 +179,7 @@ def log_artifact_version(
 
     Identical content (same manifest digest) returns the existing version.
     """
+    key_scopes.check(actor, action="Logging an artifact version", write=True)
     permissions.check_team_member(project.team, actor)
     for problem in (name_problem(name, "artifact"), type_problem(type_)):
         if problem:
@@ -215,6 +234,7 @@ def record_use(*, linked: LinkedVersion, actor, run: Run | None = None) -> Linke
     """`use_artifact`: needs the Viewer role; records lineage on the run."""
     permissions.check_can_download(actor, linked.collection.registry)
     if run is not None:
+        key_scopes.check(actor, action="Recording lineage on a run", write=True)
         permissions.check_team_member(run.project.team, actor)
         RunArtifact.objects.get_or_create(
             run=run, version=linked.source, kind=RunArtifact.Kind.USED

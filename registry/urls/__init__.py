@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
-from registry.api import api
+from registry.api import api, fallback
 from registry.urls import accounts, automations, pages, search
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/[\s\S]*\Z", fallback.json_not_found),
     *accounts.urlpatterns,
     *search.urlpatterns,
     *automations.urlpatterns,

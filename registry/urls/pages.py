@@ -9,6 +9,7 @@ from registry.views import (
     collection,
     downloads,
     home,
+    login,
     registry_page,
     registry_settings,
     version,
@@ -21,7 +22,7 @@ C = R + "<str:collection>/"
 V = C + "v<int:index>/"
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
     path("registries/", home.registry_create, name="registry_create"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from registry.names import ALIAS_MAX, TAG_MAX, split_list
 
@@ -79,7 +82,48 @@ class RegistrySettingsForm(forms.Form):
 
 
 class ApiKeyForm(forms.Form):
+    """A new API key: its name and scope; the service checks the values."""
+
+    EXPIRY_CHOICES = [
+        ("", "Never"),
+        ("7", "In 7 days"),
+        ("30", "In 30 days"),
+        ("90", "In 90 days"),
+        ("365", "In a year"),
+    ]
     name = forms.CharField(required=False)
+    access = forms.ChoiceField(
+        choices=[("read-write", "read-write"), ("read-only", "read-only")],
+        required=False,
+        error_messages={"invalid_choice": "Choose the key's access: read-only or read-write."},
+    )
+    expires = forms.ChoiceField(
+        choices=EXPIRY_CHOICES,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose when the key expires: never, or in 7, 30, 90 or 365 days."
+        },
+    )
+    registries = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args, registries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registries = {r.name: r for r in registries}
+        self.fields["registries"].choices = [(name, name) for name in self.registries]
+        self.fields["registries"].error_messages["invalid_choice"] = (
+            "There is no registry '%(value)s' that you can see; choose among the listed ones."
+        )
+
+    def scope(self) -> dict:
+        """The scope arguments of `create_api_key`."""
+        data = self.cleaned_data
+        days = data["expires"]
+        names = data["registries"]
+        return {
+            "read_only": data["access"] == "read-only",
+            "registries": [self.registries[n] for n in names] if names else None,
+            "expires_at": timezone.now() + timedelta(days=int(days)) if days else None,
+        }
 
 
 class ConfirmForm(forms.Form):

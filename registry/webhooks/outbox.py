@@ -2,7 +2,7 @@
 
 Claims are compare-and-set UPDATEs (pending → sending, with a lease), so two workers never
 send the same attempt. A worker that dies mid-send leaves a `sending` row whose lease
-expires; `manage.py sweep_deliveries` claims it again (receivers dedupe on `webhook-id`,
+expires; `manage.py registry_sweep` claims it again (receivers dedupe on `webhook-id`,
 which is the same for every attempt of a delivery).
 """
 
@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
+from urllib.parse import quote, urlsplit
 
 import httpx
 from django.conf import settings
@@ -27,12 +29,14 @@ from registry.webhooks import http, retry, secrets, signing
 log = logging.getLogger("registry.webhooks")
 WORKER_ID = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 GAVE_UP = "Gave up after {n} attempts."
+SWEEP_LIMIT = 500  # expired claims logged per call; the rest on the next
 NOT_FOLLOWED = "Redirects are not followed; point the URL at its final address."
 
 
 def lease() -> timedelta:
     """How long a claim holds: well beyond one request, so only dead workers lose it."""
-    return timedelta(seconds=max(60, 3 * int(settings.REGISTRY_WEBHOOK_TIMEOUT)))
+    minimum = settings.REGISTRY_WEBHOOK_MIN_LEASE
+    return timedelta(seconds=max(minimum, 3 * int(settings.REGISTRY_WEBHOOK_TIMEOUT)))
 
 
 def _due(now) -> Q:
@@ -41,9 +45,57 @@ def _due(now) -> Q:
     )
 
 
+INTERRUPTED = (
+    "Interrupted: worker {worker} started this attempt at {started:%Y-%m-%d %H:%M:%S} UTC "
+    "and did not finish it within its {lease} s lease (stopped or killed); the receiver may "
+    "or may not have got it."
+)
+
+
+def record_interrupted(now=None, **filters) -> int:
+    """Log an attempt for every claim whose lease ran out, and make its delivery due.
+
+    A worker killed mid-send records nothing; without this its attempt would be missing
+    from the delivery log. Compare-and-set on the claim, so only one process logs each.
+    """
+    now = now or timezone.now()
+    expired = Delivery.objects.filter(
+        status=Delivery.SENDING, claimed_at__lt=now - lease(), **filters
+    ).values_list("pk", "claimed_at", "claimed_by", "attempts")
+    logged = 0
+    for pk, claimed_at, claimed_by, attempts in expired[:SWEEP_LIMIT]:
+        outcome, error = (
+            DeliveryAttempt.RETRY,
+            INTERRUPTED.format(
+                worker=claimed_by or "?",
+                started=claimed_at.astimezone(UTC),
+                lease=int(lease().total_seconds()),
+            ),
+        )
+        fields: dict = {"status": Delivery.PENDING, "next_attempt_at": now}
+        if attempts >= retry.max_attempts():
+            outcome, error = DeliveryAttempt.FAILED, f"{error} {GAVE_UP.format(n=attempts)}"
+            fields = {"status": Delivery.FAILED, "finished_at": now}
+        with transaction.atomic():
+            won = Delivery.objects.filter(
+                pk=pk, status=Delivery.SENDING, claimed_at=claimed_at, claimed_by=claimed_by
+            ).update(claimed_at=None, claimed_by="", **fields)
+            if won:
+                DeliveryAttempt.objects.create(
+                    delivery_id=pk,
+                    number=attempts,
+                    started_at=claimed_at,
+                    outcome=outcome,
+                    error=error[:500],
+                )
+                logged += 1
+    return logged
+
+
 def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
     """Claim one delivery if it is due; None when it is not (or someone else has it)."""
     now = timezone.now()
+    record_interrupted(now, pk=delivery_id)
     claimed = (
         Delivery.objects.filter(_due(now), pk=delivery_id).update(
             status=Delivery.Status.SENDING,
@@ -62,6 +114,7 @@ def claim(delivery_id: int, worker: str = WORKER_ID) -> Delivery | None:
 
 def claim_next(worker: str = WORKER_ID) -> Delivery | None:
     """Claim the most overdue delivery; SKIP LOCKED keeps PostgreSQL workers apart."""
+    record_interrupted()
     for _ in range(5):
         with transaction.atomic():
             pk = (
@@ -100,20 +153,50 @@ def build_request(delivery: Delivery) -> tuple[str, str, dict[str, str]]:
     return endpoint.url, body, headers
 
 
+# Path segments of a destination URL that name a route rather than a credential.
+_ROUTE_WORDS = {"services", "hooks", "hook", "api", "webhook", "webhooks", "triggers"}
+_MIN_PART = 4  # shorter fragments would blank out ordinary words in a response
+
+
+def secret_parts(value: str) -> set[str]:
+    """Every piece of a secret a receiver might echo on its own.
+
+    A Slack incoming-webhook URL is a credential in its path
+    (`/services/T…/B…/SECRET`): receivers echo the path, or one segment, not only the
+    whole URL. Signing secrets appear with and without their `whsec_` prefix.
+    """
+    parts = {value}
+    if value.startswith("whsec_"):
+        parts.add(value.removeprefix("whsec_"))
+    split = urlsplit(value)
+    if split.scheme in ("http", "https") and split.netloc:
+        parts.update(p for p in [split.path, split.query, split.path + "?" + split.query])
+        for segment in split.path.split("/") + re.split(r"[&=]", split.query):
+            if len(segment) >= _MIN_PART and segment.lower() not in _ROUTE_WORDS:
+                parts.add(segment)
+    parts |= {quote(p, safe="") for p in parts} | {quote(p) for p in parts}
+    return {p for p in parts if len(p) >= _MIN_PART}
+
+
 def _redact(text: str, delivery: Delivery) -> str:
-    """Receivers sometimes echo requests back: never let a secret into the log."""
+    """Receivers sometimes echo requests back: never let a secret, or part of one, into
+    the log."""
     automation = delivery.automation
     if automation.action == Automation.Action.SLACK:
         hidden = [automation.slack.url_encrypted]
     else:
         hidden = [automation.endpoint.token_encrypted, automation.endpoint.secret_encrypted]
+    parts: set[str] = set()
     for encrypted in hidden:
         try:
             value = secrets.decrypt(encrypted)
         except secrets.SecretUnavailable:
             continue
         if value:
-            text = text.replace(value, "[redacted]")
+            parts |= secret_parts(value)
+    # Longest first, so a whole URL is replaced before the segments inside it.
+    for part in sorted(parts, key=len, reverse=True):
+        text = text.replace(part, "[redacted]")
     return text
 
 

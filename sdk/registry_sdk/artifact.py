@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from registry_sdk.client import Client, progress_bar, q, sha256_of
@@ -207,8 +207,26 @@ class Artifact:
         return list(self.manifest)
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
 def _safe_join(root: Path, artifact_path: str) -> Path:
+    """`root/artifact_path`, refusing any path that would leave `root` on some OS.
+
+    Checked for Windows too wherever this runs: a backslash separates folders there, and
+    a drive letter (`C:x`) or UNC prefix (`//server/share`) makes a path absolute.
+    """
     parts = artifact_path.split("/")
-    if any(p in ("", ".", "..") for p in parts) or artifact_path.startswith("/"):
-        raise UsageError(f"Refusing to write '{artifact_path}' outside the download directory.")
+    if (
+        any(p in ("", ".", "..") for p in parts)
+        or artifact_path.startswith("/")
+        or "\\" in artifact_path
+        or _DRIVE.match(artifact_path)
+        or PureWindowsPath(artifact_path).anchor
+    ):
+        raise UsageError(
+            f"Refusing to write '{artifact_path}' outside the download directory: file paths "
+            "must be relative, with '/' between folders, without '..', backslashes or a "
+            "drive letter."
+        )
     return root.joinpath(*parts)

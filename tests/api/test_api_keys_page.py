@@ -73,3 +73,43 @@ def test_revoking_needs_post(signed_in, member):
 def test_the_health_endpoint_answers_ok(client):
     response = client.get("/healthz/")
     assert response.content == b"ok"
+
+
+def test_it_creates_a_scoped_key_and_lists_its_scope_and_expiry(signed_in, member, registry):
+    response = signed_in.post(
+        URL, {"name": "deploy", "access": "read-only", "registries": ["Model"], "expires": "30"}
+    )
+    assert response.status_code == 200
+    key = ApiKey.objects.get(user=member)
+    assert key.read_only and key.registry_ids == [registry.pk]
+    assert 29 <= (key.expires_at - key.created_at).days <= 30
+    page = signed_in.get(URL).content.decode()
+    assert "read-only, registry Model" in page
+    assert key.expires_at.strftime("%Y-%m-%d") in page
+    raw = re.search(r'value="(reg_[^"]+)"', response.content.decode()).group(1)
+    assert ApiClient(raw).get("/api/v1/viewer").json()["key"]["access"] == "read-only"
+
+
+def test_it_marks_an_expired_key(signed_in, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    api_keys.create_api_key(user=member, name="old", expires_at=timezone.now() + timedelta(1))
+    ApiKey.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    assert b"<strong>expired</strong>" in signed_in.get(URL).content
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("access", "admin", b"read-only or read-write"),
+        ("expires", "3", b"never, or in 7, 30, 90 or 365 days"),
+        ("registries", "Nope", b"no registry 'Nope' that you can see"),
+    ],
+)
+def test_it_refuses_a_bad_scope_saying_what_is_allowed(signed_in, field, value, message):
+    response = signed_in.post(URL, {"name": "x", field: value})
+    assert response.status_code == 400
+    assert message in response.content.replace(b"&#x27;", b"'")
+    assert not ApiKey.objects.exists()

@@ -115,15 +115,25 @@ def test_it_refuses_to_commit_before_the_blobs_are_uploaded(api_for, member):
     assert not ArtifactVersion.objects.exists()
 
 
-def test_it_refuses_a_path_that_escapes_the_artifact(api_for, member):
+@pytest.mark.parametrize("path", ["../etc/passwd", "C:\\Windows\\win.ini", "\\\\srv\\share\\x"])
+def test_it_refuses_a_path_that_escapes_the_artifact(api_for, member, path):
     client = api_for(member)
     upload(client, b"x")
     response = client.post(
         "/api/v1/entities/member/projects/p/artifacts",
-        {"name": "zoo", "type": "model", "files": [entry("../etc/passwd", b"x")]},
+        {"name": "zoo", "type": "model", "files": [entry(path, b"x")]},
     )
     assert response.status_code == 400
     assert "not a valid file path" in response.json()["detail"]
+    assert not ArtifactVersion.objects.exists()
+
+
+def test_missing_blobs_refuses_a_boolean_size(api_for, member):
+    response = api_for(member).post(
+        "/api/v1/blobs/missing", {"files": [{"path": "a", "sha256": "a" * 64, "size": False}]}
+    )
+    assert response.status_code == 400
+    assert "'files.0.size'" in response.json()["detail"]
 
 
 def test_it_names_the_field_in_validation_errors(api_for, member):

@@ -40,7 +40,11 @@ def test_it_accepts_a_key_and_records_last_use(member):
     key, raw = create_api_key(user=member, name="ci")
     response = ApiClient(raw).get("/api/v1/viewer")
     assert response.status_code == 200
-    assert response.json() == {"username": "member", "is_org_admin": False}
+    assert response.json() == {
+        "username": "member",
+        "is_org_admin": False,
+        "key": {"name": "ci", "access": "read-write", "registries": None, "expires_at": None},
+    }
     key.refresh_from_db()
     assert key.last_used_at is not None
 

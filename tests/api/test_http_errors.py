@@ -16,6 +16,16 @@ def test_an_unknown_path_answers_a_json_404(api_for, viewer):
 
 
 @pytest.mark.parametrize(
+    "path", ["/api/v1/a%0Ab", "/api/v1/%0A", "/api/v1/registries/Model/collections/z%0A/x%0Ay"]
+)
+def test_a_path_with_a_newline_answers_json_not_html(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "There is no API endpoint at /api/v1/" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
         ("put", "/api/v1/registries", "GET, POST"),

@@ -52,6 +52,24 @@ def test_the_docs_page_uses_the_bundled_swagger_ui(client):
     assert b"cdn.jsdelivr" not in response.content
 
 
+def test_the_schema_declares_the_patterns_the_server_enforces(client):
+    from registry import names
+    from registry.storage import SHA256_RE
+
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    file_in = components["FileIn"]["properties"]
+    assert file_in["sha256"]["pattern"] == SHA256_RE.pattern
+    assert components["AliasIn"]["properties"]["name"]["pattern"] == names.ALIAS_RE.pattern
+    assert components["RegistryIn"]["properties"]["name"]["pattern"] == (
+        names.REGISTRY_NAME_RE.pattern
+    )
+    assert components["CollectionIn"]["properties"]["name"]["pattern"] == names.NAME_RE.pattern
+    assert components["TagsIn"]["properties"]["names"]["items"]["pattern"] == names.TAG_RE.pattern
+    assert components["LinkIn"]["properties"]["aliases"]["items"]["pattern"] == (
+        names.ALIAS_RE.pattern
+    )
+
+
 def _refuse_duplicate_keys(pairs):
     keys = [key for key, _ in pairs]
     duplicated = sorted({key for key in keys if keys.count(key) > 1})

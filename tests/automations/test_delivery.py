@@ -240,13 +240,17 @@ def test_a_worker_killed_mid_delivery_is_retried_and_delivered_once(
     assert len(receiver.requests) == 1
 
     advance_clock(outbox.lease().total_seconds() + 1)  # the dead worker's lease runs out
-    call_command("sweep_deliveries")  # the periodic sweep claims it again
+    call_command("registry_sweep")  # the periodic sweep claims it again
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SUCCEEDED
     assert len(receiver.requests) == 2  # at least once on the wire…
     assert len(receiver.unique_ids) == 1  # …exactly once for a receiver deduping on the id
-    assert delivery.attempt_log.get().number == 2
+    # Both attempts are in the log: the interrupted one too, naming the worker that died.
+    interrupted, delivered = delivery.attempt_log.order_by("number")
+    assert (interrupted.number, interrupted.outcome) == (1, DeliveryAttempt.RETRY)
+    assert interrupted.error.startswith("Interrupted: worker doomed started this attempt")
+    assert (delivered.number, delivered.outcome) == (2, DeliveryAttempt.SUCCESS)
 
 
 def test_two_workers_never_claim_the_same_attempt(registry, member, make_automation):

@@ -94,3 +94,49 @@ def test_secrets_never_appear_in_pages_logs_or_the_delivery_log(
     assert "[redacted]" in everything  # the echoed token was caught in the response excerpt
     for secret in [TOKEN, SECRET, SECRET[6:], "slack-credential-XYZ"]:
         assert secret not in everything
+
+
+def echo_path(request):
+    """A receiver that echoes only its request path and each segment of it, one per line."""
+    segments = "\n".join(request.path.split("/"))
+    return Response(f"no route for {request.path}\n{segments}", status=404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slack_receiver_echoing_its_path_shows_no_part_of_it(
+    settings, httpserver, registry, admin, member
+):
+    from registry.services.automation_settings import create_automation, create_slack
+
+    settings.REGISTRY_WEBHOOK_MAX_ATTEMPTS = 1
+    path = "/services/T0ABCDEF/B0GHIJKL/xoxSecretPart123"
+    httpserver.expect_request(path).respond_with_handler(echo_path)
+    slack = create_slack(
+        registry=registry, channel="#ops", url=httpserver.url_for(path), actor=admin
+    )
+    create_automation(
+        registry=registry,
+        actor=admin,
+        name="tell",
+        event="ADD_ARTIFACT_ALIAS",
+        action="slack",
+        slack=slack,
+    )
+    add_alias(version=link_new(member, registry, "zoo"), name="staging", actor=member)
+    run_worker()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT error, response_excerpt FROM registry_deliveryattempt")
+        logged = json.dumps(cursor.fetchall())
+    assert "no route for" in logged and "[redacted]" in logged
+    for part in [path, "T0ABCDEF", "B0GHIJKL", "xoxSecretPart123"]:
+        assert part not in logged
+
+
+def test_secret_parts_cover_the_token_and_the_signing_key_without_its_prefix():
+    from registry.webhooks.outbox import secret_parts
+
+    assert secret_parts(SECRET) >= {SECRET, SECRET[6:]}
+    assert "services" not in secret_parts("https://hooks.slack.com/services/T1234/B5678/abcdef")
+    assert {"T1234", "B5678", "abcdef"} <= secret_parts(
+        "https://hooks.slack.com/services/T1234/B5678/abcdef"
+    )

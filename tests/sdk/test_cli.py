@@ -32,7 +32,7 @@ def test_login_refuses_a_bad_key(sdk_as, member, capsys):
     sdk_as(member)
     code, _, err = run_cli(capsys, "login", "--key", "reg_bad")
     assert code == 1
-    assert "not valid or has been revoked" in err
+    assert "has expired or has been revoked" in err
 
 
 @live

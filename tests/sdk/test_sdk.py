@@ -149,7 +149,7 @@ def test_a_corrupted_upload_is_refused_and_leaves_no_blob_or_version(
 def test_a_bad_key_is_refused_with_the_server_message(sdk_as, member, monkeypatch):
     sdk_as(member)
     monkeypatch.setenv("REGISTRY_API_KEY", "reg_wrong")
-    with pytest.raises(wandb.AuthenticationError, match="not valid or has been revoked"):
+    with pytest.raises(wandb.AuthenticationError, match="has expired or has been revoked"):
         wandb.init(entity="member", project="zoo")
 
 
@@ -192,3 +192,24 @@ def test_paths_accept_the_wandb_forms():
         parse("zoo")
     with pytest.raises(wandb.UsageError, match="has no ':alias'"):
         parse("Model/zoo:prod", allow_ref=False)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../x",
+        "a//b",
+        "/etc/passwd",
+        "C:\\Windows\\win.ini",
+        "C:/x",
+        "c:x",
+        "\\\\srv\\s\\x",
+        "a\\..\\..\\x",
+    ],
+)
+def test_download_refuses_paths_that_leave_the_folder_on_any_os(tmp_path, path):
+    from registry_sdk.artifact import _safe_join
+
+    with pytest.raises(wandb.UsageError, match="outside the download directory"):
+        _safe_join(tmp_path, path)
+    assert _safe_join(tmp_path, "dir/model.bin") == tmp_path / "dir" / "model.bin"

@@ -170,7 +170,23 @@ def test_it_refuses_a_size_that_disagrees_with_the_stored_blob(member):
         )
 
 
-@pytest.mark.parametrize("path", ["../etc/passwd", "/abs", "a//b", "a/./b", ""])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../etc/passwd",
+        "/abs",
+        "a//b",
+        "a/./b",
+        "",
+        "C:\\Windows\\win.ini",
+        "C:/Windows/win.ini",
+        "c:relative.txt",
+        "\\\\server\\share\\x",
+        "//server/share/x",
+        "dir\\model.bin",
+        "..\\escape",
+    ],
+)
 def test_it_refuses_unsafe_manifest_paths(path):
     raw = [{"path": path, "sha256": "a" * 64, "size": 1}]
     with pytest.raises(Invalid, match=exactly(PATH_INVALID.format(path=path))):
@@ -178,8 +194,10 @@ def test_it_refuses_unsafe_manifest_paths(path):
 
 
 def test_it_cleans_a_manifest_and_refuses_duplicates_and_bad_sizes():
-    good = {"path": "dir\\model.bin", "sha256": "a" * 64, "size": 1}
+    good = {"path": "dir/model.bin", "sha256": "a" * 64, "size": 1}
     assert artifacts.clean_manifest([good]) == [ManifestEntry("dir/model.bin", "a" * 64, 1)]
+    with pytest.raises(Invalid, match="must be a whole number of bytes, not False"):
+        artifacts.clean_manifest([{**good, "size": False}])
     with pytest.raises(Invalid, match=exactly(MANIFEST_EMPTY)):
         artifacts.clean_manifest([])
     with pytest.raises(Invalid, match="appears twice"):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0004_automations"),
+        ("registry", "0006_api_key_scope"),
     ]
 
     operations = [
