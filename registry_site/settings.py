@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -190,6 +191,13 @@ REGISTRY_WEBHOOK_MAX_ATTEMPTS = env_int("REGISTRY_WEBHOOK_MAX_ATTEMPTS", 8, mini
 REGISTRY_WEBHOOK_TIMEOUT = env_int("REGISTRY_WEBHOOK_TIMEOUT", 10, minimum=1)
 REGISTRY_WEBHOOK_RETRY_BASE = env_int("REGISTRY_WEBHOOK_RETRY_BASE", 5, minimum=1)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")
+# MLflow clients: the registry a model name without a dot lives in.
+REGISTRY_MLFLOW_DEFAULT_REGISTRY = env_str("REGISTRY_MLFLOW_DEFAULT_REGISTRY", "Model").strip()
+if not re.fullmatch(r"[A-Za-z0-9_-]{1,113}", REGISTRY_MLFLOW_DEFAULT_REGISTRY):
+    raise ImproperlyConfigured(
+        f"REGISTRY_MLFLOW_DEFAULT_REGISTRY={REGISTRY_MLFLOW_DEFAULT_REGISTRY!r} is not a registry "
+        "name MLflow names can reach: 1-113 letters, digits, '_' or '-' (no dot)."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

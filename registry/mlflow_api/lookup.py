@@ -1,0 +1,51 @@
+"""Finding what an MLflow request names, with our visibility rules."""
+
+from __future__ import annotations
+
+from registry.mlflow_api import reads, shapes
+from registry.mlflow_api.errors import not_found
+from registry.mlflow_api.names import model_name, split_name, to_index, to_mlflow
+from registry.models import Collection, LinkedVersion
+
+VERSION_NOT_FOUND = (
+    "Model '{name}' has no version {version} (our v{index}); MLflow version N is our v(N-1)."
+)
+
+
+def find_model(user, name: str | None) -> Collection:
+    """The collection an MLflow name maps to, if `user` may see it (else NotFound)."""
+    registry_name, collection_name = split_name(name)
+    registry = reads.get_registry_for_user(user, registry_name)
+    collection = reads.get_collection(registry, collection_name)
+    collection.registry = registry
+    return collection
+
+
+def find_version(collection: Collection, version) -> LinkedVersion:
+    index = to_index(version)
+    found = reads.version_rows([collection.pk]).filter(index=index).first()
+    if found is None:
+        raise not_found(
+            VERSION_NOT_FOUND.format(
+                name=model_name(collection.registry.name, collection.name),
+                version=to_mlflow(index),
+                index=index,
+            )
+        )
+    return found
+
+
+def reload(version: LinkedVersion) -> LinkedVersion:
+    """`version` again with what the MLflow shape shows (after a write, or a bare lookup)."""
+    return reads.version_rows([version.collection_id]).get(pk=version.pk)
+
+
+def registered_models(collections: list[Collection]) -> list[dict]:
+    """The shapes of several collections in a fixed number of queries."""
+    ids = [c.pk for c in collections]
+    latest = reads.latest_by_collection(ids)
+    aliases = reads.aliases_by_collection(ids)
+    return [
+        shapes.registered_model(c, latest=latest.get(c.pk), aliases=aliases.get(c.pk, []))
+        for c in collections
+    ]
