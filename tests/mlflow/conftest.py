@@ -72,6 +72,11 @@ def http_for():
 
 
 @pytest.fixture
+def anonymous():
+    return ApiClient(None)
+
+
+@pytest.fixture
 def mlflow_as(live_server, monkeypatch, tmp_path):
     """mlflow_as(user): MLflow's client pointed at the live server with `user`'s key."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", live_server.url)

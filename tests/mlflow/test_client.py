@@ -134,3 +134,40 @@ def test_it_refuses_downloads_to_a_restricted_viewer(
     with pytest.raises(HTTPError, match="needs the Viewer role or higher"):
         mlflow.artifacts.download_artifacts("models:/Secret.vault@production", dst_path=tmp_path)
     assert not (tmp_path / "MLmodel").exists()
+
+
+def test_it_searches_registered_models(zoo, registry, admin, viewer, mlflow_as):
+    link_files(admin, registry, "other", {"MLmodel": b"o"})
+    found = mlflow_as(viewer).search_registered_models(filter_string="name LIKE 'Model.z%'")
+    assert [m.name for m in found] == ["Model.zoo"]
+
+
+def test_it_creates_a_model_and_a_version_from_our_source(zoo, admin, mlflow_as):
+    v0, _ = zoo
+    client = mlflow_as(admin)
+    client.create_registered_model("Model.copy", description="from MLflow")
+    source = f"team/proj/{v0.source.artifact.name}:v{v0.source.index}"
+    version = client.create_model_version("Model.copy", source)
+    assert (version.name, version.version, version.source) == ("Model.copy", "1", source)
+    assert client.get_registered_model("Model.copy").description == "from MLflow"
+
+
+def test_it_downloads_by_version_number_and_latest(zoo, viewer, mlflow_as, tmp_path):
+    import mlflow
+
+    mlflow_as(viewer)
+    first, latest = tmp_path / "first", tmp_path / "latest"
+    first.mkdir()
+    latest.mkdir()
+    mlflow.artifacts.download_artifacts("models:/zoo/1", dst_path=first)
+    mlflow.artifacts.download_artifacts("models:/zoo/latest", dst_path=latest)
+    assert (first / "MLmodel").read_bytes() == b"flavors: {}\n"
+    assert (latest / "MLmodel").read_bytes() == b"v1\n"
+
+
+def test_it_refuses_a_missing_key_as_unauthenticated(zoo, viewer, mlflow_as, monkeypatch):
+    client = mlflow_as(viewer)
+    monkeypatch.delenv("MLFLOW_TRACKING_TOKEN")
+    with pytest.raises(MlflowException, match="set MLFLOW_TRACKING_TOKEN") as refused:
+        client.get_model_version_by_alias("zoo", "production")
+    assert refused.value.error_code == "UNAUTHENTICATED"
