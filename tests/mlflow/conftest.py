@@ -7,6 +7,8 @@ anything off the machine, so it is switched off before the first import.
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
 
@@ -86,6 +88,22 @@ def mlflow_as(live_server, monkeypatch, tmp_path):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
     monkeypatch.chdir(tmp_path)
 
+    from mlflow.utils import request_utils
+
+    # MLflow keeps its HTTP sessions and their keep-alive connections for the whole
+    # process, and a live-server thread blocked on one outlives the test database (and
+    # fails when it finally closes). Here each request closes its connection instead.
+    sessions = []
+    cached = request_utils._cached_get_request_session
+
+    def tracked(*args, **kwargs):
+        session = cached(*args, **kwargs)
+        session.headers["Connection"] = "close"
+        sessions.append(session)
+        return session
+
+    monkeypatch.setattr(request_utils, "_cached_get_request_session", tracked)
+
     def _as(user):
         from mlflow import MlflowClient
 
@@ -93,7 +111,16 @@ def mlflow_as(live_server, monkeypatch, tmp_path):
         monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", raw)
         return MlflowClient(tracking_uri=live_server.url, registry_uri=live_server.url)
 
-    return _as
+    yield _as
+    for session in sessions:
+        session.close()
+    cached.cache_clear()
+    # Let the server threads of those connections finish before the database goes.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.01)
 
 
 def alias_events(collection_name: str) -> list[tuple]:
