@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
+
 from registry.errors import Invalid
 from registry.mlflow_api import reads, shapes
 from registry.mlflow_api.errors import invalid, not_found
-from registry.mlflow_api.http import endpoint
-from registry.mlflow_api.lookup import find_model, find_version, reload
-from registry.mlflow_api.names import model_name
+from registry.mlflow_api.http import authenticate, bad_token, bearer_token, endpoint
+from registry.mlflow_api.lookup import find_model, find_version
+from registry.mlflow_api.names import model_name, split_name
 from registry.names import RESERVED_ALIAS_RE, is_reserved_alias
 from registry.services import aliases as alias_service
 
@@ -39,16 +43,40 @@ def delete_alias(request, user, params):
     return {}
 
 
-def get_by_alias(request, user, params):
-    collection = find_model(user, params.text("name"))
+def get_by_alias(request, params):
+    """The hot path serving jobs poll: the native resolve's one query and its ETag.
+
+    The key, visibility and version come back in one round trip, and the body is kept by
+    ETag (which changes with everything the body shows), so a repeated answer costs no
+    further query.
+    """
+    token = bearer_token(request)
+    registry_name, collection_name = split_name(params.text("name"))
     alias = params.text("alias").strip()
     if RESERVED_ALIAS_RE.match(alias) and alias.lower() != "latest":
         raise invalid(VERSION_AS_ALIAS.format(alias=alias))
-    version = reads.resolve_version(collection, alias)
-    return {"model_version": shapes.model_version(reload(version))}
+    user, resolved = reads.resolve_with_key(token, registry_name, collection_name, alias)
+    if user is None:
+        raise bad_token()
+    etag = resolved.etag
+    if reads.etag_matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponse(status=304)
+    else:
+        key = "mlflow-alias:" + etag
+        body = reads.body_cache.get(key)
+        if body is None:
+            version = reads.version_by_pk(resolved.version_id)
+            body = json.dumps({"model_version": shapes.model_version(version)}).encode()
+            reads.body_cache.put(key, body)
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
-@endpoint("GET", "POST", "DELETE")
-def alias(request, user, params):
-    handler = {"POST": set_alias, "DELETE": delete_alias, "GET": get_by_alias}[request.method]
-    return handler(request, user, params)
+@endpoint("GET", "POST", "DELETE", auth=False)
+def alias(request, _, params):
+    if request.method == "GET":
+        return get_by_alias(request, params)
+    change = set_alias if request.method == "POST" else delete_alias
+    return change(request, authenticate(request), params)

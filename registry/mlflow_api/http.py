@@ -32,15 +32,24 @@ NOT_TEXT = "'{field}' must be a string."
 NOT_NUMBER = "'{field}' must be a whole number from {low} to {high}; got '{value}'."
 
 
-def authenticate(request):
-    """The key's user, or MlflowError(UNAUTHENTICATED). Only bearer keys: no sessions."""
+def bearer_token(request) -> str:
+    """The bearer key sent, or MlflowError(UNAUTHENTICATED). Only keys: no sessions."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise MlflowError(UNAUTHENTICATED, NO_TOKEN)
-    user = api_keys.authenticate(token)
+    return token
+
+
+def bad_token() -> MlflowError:
+    return MlflowError(UNAUTHENTICATED, BAD_TOKEN)
+
+
+def authenticate(request):
+    """The key's user, or MlflowError(UNAUTHENTICATED)."""
+    user = api_keys.authenticate(bearer_token(request))
     if user is None:
-        raise MlflowError(UNAUTHENTICATED, BAD_TOKEN)
+        raise bad_token()
     return user
 
 

@@ -37,7 +37,7 @@ def find_version(collection: Collection, version) -> LinkedVersion:
 
 def reload(version: LinkedVersion) -> LinkedVersion:
     """`version` again with what the MLflow shape shows (after a write, or a bare lookup)."""
-    return reads.version_rows([version.collection_id]).get(pk=version.pk)
+    return reads.version_by_pk(version.pk)
 
 
 def registered_models(collections: list[Collection]) -> list[dict]:

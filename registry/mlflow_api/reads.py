@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Max, Prefetch, Q
 
-from registry.api.lookups import get_source_version
+from registry.api import body_cache
+from registry.api.lookups import etag_matches, get_source_version, resolve_with_key
 from registry.models import Alias, ArtifactFile, Collection, LinkedVersion, VersionTag
 from registry.permissions import get_registry_for_user
 from registry.selectors import (
@@ -19,6 +20,10 @@ from registry.selectors import (
 )
 
 __all__ = [
+    "body_cache",
+    "etag_matches",
+    "resolve_with_key",
+    "version_by_pk",
     "alias_holder",
     "aliases_by_collection",
     "latest_by_collection",
@@ -40,8 +45,12 @@ def version_rows(collection_ids):
     The same rows as `versions_of`, for several collections at once, in a fixed number
     of queries however many versions come back.
     """
+    return version_rows_where(collection_id__in=list(collection_ids))
+
+
+def version_rows_where(**conditions):
     return (
-        LinkedVersion.objects.filter(collection_id__in=list(collection_ids))
+        LinkedVersion.objects.filter(**conditions)
         .select_related(
             "linked_by",
             "collection__registry",
@@ -53,6 +62,10 @@ def version_rows(collection_ids):
             Prefetch("tags", queryset=VersionTag.objects.order_by("name")),
         )
     )
+
+
+def version_by_pk(pk: int) -> LinkedVersion:
+    return version_rows_where(pk=pk).get()
 
 
 def visible_collections(user):

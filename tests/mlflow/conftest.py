@@ -47,6 +47,13 @@ def link_files(actor, registry, collection: str, files: dict[str, bytes], aliase
     return linked
 
 
+@pytest.fixture(autouse=True)
+def _empty_body_cache():
+    from registry.api import body_cache
+
+    body_cache.clear()
+
+
 @pytest.fixture
 def zoo(registry, admin, org_admin):
     """Model/zoo: v0 holds the protected `production`, v1 holds `candidate`."""
@@ -83,8 +90,10 @@ def mlflow_as(live_server, monkeypatch, tmp_path):
     """mlflow_as(user): MLflow's client pointed at the live server with `user`'s key."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", live_server.url)
     monkeypatch.setenv("MLFLOW_REGISTRY_URI", live_server.url)
-    # A refusal must surface at once, not after MLflow's retries with backoff.
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    # A refusal must surface at once, not after MLflow's retries with backoff (4xx are
+    # never retried; one immediate retry covers a connection the server has just closed).
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "0")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
     monkeypatch.chdir(tmp_path)
 

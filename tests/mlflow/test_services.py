@@ -26,6 +26,29 @@ def test_a_move_through_mlflow_changes_the_native_etag(zoo, member, http_for):
     assert moved.json()["version"] == "v0"
 
 
+def test_the_mlflow_alias_get_follows_every_change(zoo, member, http_for):
+    api = http_for(member)
+    url = f"{ALIAS}?name=zoo&alias=candidate"
+    first = api.get(url)
+    assert first.json()["model_version"]["version"] == "2"
+    assert api.get(url, **{"If-None-Match": first["ETag"]}).status_code == 304
+    api.post(ALIAS, {"name": "zoo", "alias": "candidate", "version": "1"})
+    moved = api.get(url, **{"If-None-Match": first["ETag"]})
+    assert moved.status_code == 200
+    assert moved.json()["model_version"]["version"] == "1"
+    api.post(ALIAS, {"name": "zoo", "alias": "extra", "version": "1"})
+    assert api.get(url).json()["model_version"]["aliases"] == ["candidate", "extra", "production"]
+
+
+def test_a_repeated_mlflow_alias_get_is_one_query(zoo, viewer, http_for):
+    api = http_for(viewer)
+    url = f"{ALIAS}?name=zoo&alias=production"
+    api.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(url).status_code == 200
+    assert len(queries) == 1
+
+
 def test_a_move_through_mlflow_fires_the_automation(zoo, registry, member, org_admin, http_for):
     endpoint = automation_settings.create_endpoint(
         registry=registry, name="ci", url="https://ci.example.com/hook", actor=org_admin
