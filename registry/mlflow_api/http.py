@@ -83,6 +83,8 @@ class Params:
             if required:
                 raise invalid(MISSING.format(field=field))
             return ""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # a version sent as a JSON number
         if not isinstance(value, str):
             raise invalid(NOT_TEXT.format(field=field))
         return value

@@ -7,16 +7,15 @@ import re
 from django.db import transaction
 from django.db.models import F
 
-from registry.errors import NotFound
-from registry.mlflow_api import reads, search_filter
+from registry.mlflow_api import matching, reads, search_filter
 from registry.mlflow_api.artifacts import artifact_uri
-from registry.mlflow_api.errors import MlflowError, invalid
+from registry.mlflow_api.errors import invalid
 from registry.mlflow_api.http import endpoint
 from registry.mlflow_api.lookup import find_model, find_version, reload
 from registry.mlflow_api.names import split_name
 from registry.mlflow_api.paging import offset, sort_key_for
-from registry.mlflow_api.registered_models import TAG_VALUES, matching_collections
-from registry.mlflow_api.shapes import VERSION_TAG, model_version
+from registry.mlflow_api.registered_models import TAG_VALUES
+from registry.mlflow_api.shapes import model_version
 from registry.services.linking import link_version
 from registry.services.tags import add_version_tags
 
@@ -32,8 +31,8 @@ _ORDER_FIELDS = {
     "creation_timestamp": ["linked_at"],
     "last_updated_timestamp": ["linked_at"],
 }
-_NUMBER_LOOKUP = {"=": "", "<": "__lt", "<=": "__lte", ">": "__gt", ">=": "__gte"}
-MAX_VERSIONS = 10000
+# MLflow's own defaults and limit for model-version searches.
+DEFAULT_VERSIONS, MAX_VERSIONS = 10_000, 200_000
 
 
 @endpoint("GET")
@@ -49,51 +48,10 @@ def download_uri(request, user, params):
     return {"artifact_uri": artifact_uri(version)}
 
 
-def _collections_for(user, clauses):
-    exact = [c for c in clauses if c.field == "name" and c.op == "="]
-    if len(exact) == 1 and len([c for c in clauses if c.field == "name"]) == 1:
-        # The common case, `name = 'X'`: one lookup, not a scan of every collection.
-        try:
-            return [find_model(user, exact[0].value)]
-        except (MlflowError, NotFound):  # an unknown or unmappable model has no versions
-            return []
-    return matching_collections(user, clauses, with_tags=False)
-
-
-def _filter_versions(qs, clauses):
-    for clause in clauses:
-        if clause.field == "run_id":
-            condition = {"source__created_run__run_id": clause.value}
-            qs = qs.filter(**condition) if clause.op == "=" else qs.exclude(**condition)
-        elif clause.field == "version_number":
-            index = int(clause.value) - 1
-            if clause.op == "!=":
-                qs = qs.exclude(index=index)
-            else:
-                qs = qs.filter(**{"index" + _NUMBER_LOOKUP[clause.op]: index})
-        elif clause.field == "tag":
-            qs = _filter_tag(qs, clause)
-    return qs
-
-
-def _filter_tag(qs, clause):
-    if clause.tag.lower() == VERSION_TAG:
-        match = re.fullmatch(r"v(\d{1,9})", clause.value, re.IGNORECASE)
-        index = int(match.group(1)) if match else -1
-        return qs.filter(index=index) if clause.op == "=" else qs.exclude(index=index)
-    if clause.value != "":
-        # Our tags have no values: `= 'x'` matches nothing, `!= 'x'` everything.
-        return qs.none() if clause.op == "=" else qs
-    condition = {"tags__name__iexact": clause.tag}
-    return qs.filter(**condition).distinct() if clause.op == "=" else qs.exclude(**condition)
-
-
 @endpoint("GET")
 def search(request, user, params):
     clauses = search_filter.parse(params.text("filter", required=False), versions=True)
-    collections = _collections_for(user, clauses)
-    ids = [c.pk for c in collections]
-    qs = _filter_versions(reads.version_rows(ids), clauses)
+    qs = matching.versions(user, clauses)
     keys = sort_key_for(params.texts("order_by"), VERSION_ORDER, default="name")
     if not params.texts("order_by"):
         keys = [("name", False), ("version_number", True)]
@@ -102,7 +60,7 @@ def search(request, user, params):
         for name, descending in keys
         for field in _ORDER_FIELDS[name]
     ]
-    size = params.number("max_results", MAX_VERSIONS, low=1, high=MAX_VERSIONS)
+    size = params.number("max_results", DEFAULT_VERSIONS, low=1, high=MAX_VERSIONS)
     start = offset(params.text("page_token", required=False))
     rows = list(qs.order_by(*ordering, "pk")[start : start + size + 1])
     body = {"model_versions": [model_version(v) for v in rows[:size]]}

@@ -19,13 +19,6 @@ def offset(token: str) -> int:
     return int(token or 0)
 
 
-def page(items: list, token: str, size: int) -> tuple[list, str]:
-    """(this page's items, the next page's token or ""); tokens are offsets."""
-    start = offset(token)
-    end = start + size
-    return items[start:end], (str(end) if end < len(items) else "")
-
-
 def sort_key_for(order_by: list[str], allowed: set[str], *, default: str) -> list[tuple[str, bool]]:
     """[(field, descending), ...] from MLflow's order_by clauses."""
     keys = []

@@ -11,13 +11,8 @@ from django.db.models import Max, Prefetch, Q
 from registry.api import body_cache
 from registry.api.lookups import etag_matches, get_source_version, resolve_with_key
 from registry.models import Alias, ArtifactFile, Collection, LinkedVersion, VersionTag
-from registry.permissions import get_registry_for_user
-from registry.selectors import (
-    get_collection,
-    latest_index,
-    resolve_version,
-    visible_registries,
-)
+from registry.permissions import get_registry_for_user, visible_registries
+from registry.selectors import get_collection, resolve_version
 
 __all__ = [
     "body_cache",
@@ -31,7 +26,6 @@ __all__ = [
     "get_collection",
     "get_registry_for_user",
     "get_source_version",
-    "latest_index",
     "resolve_version",
     "version_rows",
     "visible_collections",
@@ -71,7 +65,7 @@ def version_by_pk(pk: int) -> LinkedVersion:
 def visible_collections(user):
     """Collections in the registries `user` may see, with their registry and tags."""
     return (
-        Collection.objects.filter(registry__in=visible_registries(user).order_by())
+        Collection.objects.filter(registry__in=visible_registries(user))
         .select_related("registry")
         .prefetch_related("tags")
     )

@@ -89,9 +89,3 @@ def parse(filter_string: str | None, *, versions: bool) -> list[Clause]:
         tag = match.group("qtag") or match.group("tag") or ""
         clauses.append(Clause(field=key, op=op, value=value, tag=tag))
     return clauses
-
-
-def like_matches(pattern: str, text: str, *, case: bool) -> bool:
-    """SQL LIKE: `%` any run of characters, `_` one character."""
-    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, text, 0 if case else re.IGNORECASE | re.DOTALL) is not None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from registry.mlflow_api.errors import MlflowError
+from registry.mlflow_api.matching import like_regex
 from registry.mlflow_api.names import model_name, split_name, to_index, to_mlflow
-from registry.mlflow_api.search_filter import Clause, like_matches, parse
+from registry.mlflow_api.search_filter import Clause, parse
 
 
 def test_it_splits_at_the_first_dot_only():
@@ -65,8 +66,6 @@ def test_it_refuses_what_registered_model_search_cannot_answer(text):
         parse(text, versions=False)
 
 
-def test_like_follows_sql():
-    assert like_matches("Model.z%", "Model.zoo", case=True)
-    assert not like_matches("model.z%", "Model.zoo", case=True)
-    assert like_matches("model.z_o", "Model.zoo", case=False)
-    assert not like_matches("Model.z", "Model.zoo", case=True)
+def test_like_becomes_an_anchored_regular_expression():
+    assert like_regex("Model.z%") == r"^Model\.z.*$"
+    assert like_regex("a_b") == "^a.b$"
