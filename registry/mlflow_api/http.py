@@ -134,14 +134,15 @@ def endpoint(*methods: str, auth: bool = True):
         @csrf_exempt
         @functools.wraps(view)
         def handler(request, **kwargs):
+            if request.method not in methods:
+                message = WRONG_METHOD.format(
+                    path=request.path, allowed=" or ".join(methods), method=request.method
+                )
+                response = MlflowError(BAD_REQUEST, message).response()
+                response["Allow"] = ", ".join(methods)
+                return response
+
             def call():
-                if request.method not in methods:
-                    raise MlflowError(
-                        BAD_REQUEST,
-                        WRONG_METHOD.format(
-                            path=request.path, allowed=" or ".join(methods), method=request.method
-                        ),
-                    )
                 user = authenticate(request) if auth else None
                 return view(request, user, Params(request), **kwargs)
 

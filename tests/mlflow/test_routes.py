@@ -188,6 +188,7 @@ def test_it_refuses_an_unknown_route_and_a_wrong_method(viewer, http_for):
     response = api.post("/api/2.0/mlflow/registered-models/get", {"name": "zoo"})
     assert response.status_code == 405
     assert "accepts GET, not POST" in response.json()["message"]
+    assert response["Allow"] == "GET"
 
 
 def test_it_refuses_a_body_that_is_not_json(zoo, member, http_for):
