@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.errors import NotFound
 from registry.mlflow_api import reads, shapes
 from registry.mlflow_api.errors import not_found
 from registry.mlflow_api.names import model_name, split_name, to_index, to_mlflow
@@ -12,10 +13,36 @@ VERSION_NOT_FOUND = (
 )
 
 
+DOTTED_REGISTRY = (
+    "'{name}' names collection '{collection}' of registry '{first}', which does not exist or "
+    "you cannot see it: MLflow names split at the first dot, so registry '{dotted}' (a dot in "
+    "its name) cannot be reached from MLflow clients; use our API or SDK for it."
+)
+
+
+def dotted_registry_hint(user, name: str, error: NotFound) -> NotFound:
+    """A clearer NotFound when `name` was meant for a registry whose name holds a dot."""
+    first, collection = split_name(name)
+    parts = name.strip().split(".")
+    prefixes = [".".join(parts[:n]) for n in range(2, len(parts))]
+    if prefixes:
+        dotted = reads.visible_registries(user).filter(name__in=prefixes).first()
+        if dotted is not None:
+            return NotFound(
+                DOTTED_REGISTRY.format(
+                    name=name.strip(), collection=collection, first=first, dotted=dotted.name
+                )
+            )
+    return error
+
+
 def find_model(user, name: str | None) -> Collection:
     """The collection an MLflow name maps to, if `user` may see it (else NotFound)."""
     registry_name, collection_name = split_name(name)
-    registry = reads.get_registry_for_user(user, registry_name)
+    try:
+        registry = reads.get_registry_for_user(user, registry_name)
+    except NotFound as error:
+        raise dotted_registry_hint(user, name, error) from None
     collection = reads.get_collection(registry, collection_name)
     collection.registry = registry
     return collection

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry.models import Alias, Collection, LinkedVersion
+from registry.services import registries
 from registry.services.artifacts import create_run
 from registry.services.tags import add_version_tags
 from tests.mlflow.conftest import alias_events, link_files
@@ -160,6 +161,17 @@ def test_it_refuses_names_that_cannot_map(zoo, viewer, http_for):
     assert "MLflow names are REGISTRY.COLLECTION" in response.json()["message"]
     response = http_for(viewer).get(f"{ALIAS}?name=Model.&alias=best")
     assert response.status_code == 400
+
+
+def test_it_explains_that_registries_with_a_dot_cannot_be_reached(org_admin, viewer, http_for):
+    registries.create_registry(name="team.ml", actor=org_admin, accepted_types=["model"])
+    response = http_for(viewer).get("/api/2.0/mlflow/registered-models/get?name=team.ml.zoo")
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        "'team.ml.zoo' names collection 'ml.zoo' of registry 'team', which does not exist or "
+        "you cannot see it: MLflow names split at the first dot, so registry 'team.ml' (a dot "
+        "in its name) cannot be reached from MLflow clients; use our API or SDK for it."
+    )
 
 
 def test_it_hides_restricted_registries_as_missing(restricted, admin, stranger, http_for):
