@@ -12,22 +12,22 @@ from registry.api import body_cache
 from registry.api.lookups import etag_matches, get_source_version, resolve_with_key
 from registry.models import Alias, ArtifactFile, Collection, LinkedVersion, VersionTag
 from registry.permissions import get_registry_for_user, visible_registries
-from registry.selectors import get_collection, resolve_version
+from registry.selectors import get_collection
 
 __all__ = [
-    "body_cache",
-    "etag_matches",
-    "resolve_with_key",
-    "version_by_pk",
     "alias_holder",
     "aliases_by_collection",
-    "latest_by_collection",
+    "body_cache",
+    "etag_matches",
     "files_of",
     "get_collection",
     "get_registry_for_user",
     "get_source_version",
-    "resolve_version",
+    "latest_by_collection",
+    "resolve_with_key",
+    "version_by_pk",
     "version_rows",
+    "version_rows_where",
     "visible_collections",
     "visible_registries",
 ]
