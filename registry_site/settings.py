@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -234,6 +235,13 @@ REGISTRY_STALE_TASK_AFTER = env_int("REGISTRY_STALE_TASK_AFTER", 3600, minimum=6
 REGISTRY_BASE_URL = env_str(
     "REGISTRY_BASE_URL", f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
 )
+# MLflow clients: the registry a model name without a dot lives in.
+REGISTRY_MLFLOW_DEFAULT_REGISTRY = env_str("REGISTRY_MLFLOW_DEFAULT_REGISTRY", "Model").strip()
+if not re.fullmatch(r"[A-Za-z0-9_-]{1,113}", REGISTRY_MLFLOW_DEFAULT_REGISTRY):
+    raise ImproperlyConfigured(
+        f"REGISTRY_MLFLOW_DEFAULT_REGISTRY={REGISTRY_MLFLOW_DEFAULT_REGISTRY!r} is not a registry "
+        "name MLflow names can reach: 1-113 letters, digits, '_' or '-' (no dot)."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -13,8 +13,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from ninja import Router, Status
 
-from registry import permissions
-from registry.api import auth, body_cache
+from registry import body_cache, permissions
+from registry.api import auth
 from registry.api.schemas import (
     AliasIn,
     Error,

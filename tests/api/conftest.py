@@ -60,6 +60,6 @@ def anonymous():
 
 @pytest.fixture(autouse=True)
 def _empty_body_cache():
-    from registry.api import body_cache
+    from registry import body_cache
 
     body_cache.clear()
