@@ -7,7 +7,7 @@ import re
 from django.db import transaction
 from django.db.models import F
 
-from registry.mlflow_api import matching, reads, search_filter
+from registry.mlflow_api import matching, search_filter
 from registry.mlflow_api.artifacts import artifact_uri
 from registry.mlflow_api.errors import invalid
 from registry.mlflow_api.http import endpoint
@@ -16,6 +16,7 @@ from registry.mlflow_api.names import split_name
 from registry.mlflow_api.paging import offset, sort_key_for
 from registry.mlflow_api.registered_models import TAG_VALUES
 from registry.mlflow_api.shapes import model_version
+from registry.selectors import mlflow as reads
 from registry.services.linking import link_version
 from registry.services.tags import add_version_tags
 

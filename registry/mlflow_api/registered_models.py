@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from registry.mlflow_api import matching, reads, search_filter
+from registry.mlflow_api import matching, search_filter
 from registry.mlflow_api.errors import invalid
 from registry.mlflow_api.http import endpoint
 from registry.mlflow_api.lookup import find_model, registered_models
 from registry.mlflow_api.names import split_name
 from registry.mlflow_api.paging import offset, sort_key_for
 from registry.mlflow_api.shapes import model_version
+from registry.selectors import mlflow as reads
 from registry.services import collections as collection_service
 
 TAG_VALUES = (
