@@ -96,6 +96,10 @@ def group_alive(pgid: int) -> bool:
     )
 
 
+def say(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
 def wait_for(port: int, path: str, seconds: float, alive=lambda: True) -> None:
     """Until `path` answers 200; MLflow's workers take tens of seconds to import on a busy
     machine, so the limit is generous."""
@@ -361,11 +365,9 @@ def measure(targets, rounds: int, scale: float, seconds: float) -> Figures:
                     target.after(kind, clients)
                     figures.add(target.label, kind, clients, result, cpu)
                     errors = ",".join(f"{k}:{v}" for k, v in result.errors.items())
-                    print(
-                        f"  round {round_number + 1} {kind:7} c={clients} {target.label:28} "
-                        f"{result.rps:7.0f}/s" + (f"  errors {errors}" if errors else ""),
-                        file=sys.stderr,
-                        flush=True,
+                    say(
+                        f"round {round_number + 1} {kind:7} c={clients} {target.label:28} "
+                        f"{result.rps:7.0f}/s" + (f"  errors {errors}" if errors else "")
                     )
     return figures
 
@@ -385,12 +387,25 @@ COLUMNS = [
 ]
 
 
-def report(figures: Figures, ours: list, theirs: list, rounds: int) -> None:
+def mlflow_version(venv: Path) -> str:
+    return subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import importlib.metadata as m; print(m.version('mlflow'))",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def report(figures: Figures, ours: list, theirs: list, rounds: int, version: str) -> None:
     rows = {target.label: figures.row(target.label) for target in ours + theirs}
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(
-        f"\n## Side by side with MLflow: median of {rounds} interleaved rounds, "
-        f"one keep-alive http.client connection per client, {os.cpu_count()} cores "
-        "shared by clients and servers"
+        f"\n## Side by side with MLflow {version}, {when}: "
+        f"median of {rounds} interleaved rounds, one keep-alive http.client connection per "
+        f"client, {os.cpu_count()} cores shared by clients and servers"
     )
     print("| server | " + " | ".join(title for _, title, _ in COLUMNS) + " |")
     print("| --- |" + " --- |" * len(COLUMNS))
@@ -428,15 +443,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="time limit of one loop")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
+    args.mlflow_venv = args.mlflow_venv.absolute()  # MLflow runs in its own directory
     if not (args.mlflow_venv / "bin" / "mlflow").exists():
         sys.exit(f"no MLflow in {args.mlflow_venv}: `make bench-vs-mlflow` installs it")
 
-    # SIGTERM and SIGHUP unwind like Ctrl-C, through the `finally` that stops the servers.
+    # SIGTERM and SIGHUP unwind like Ctrl-C, through the `finally` that stops the servers;
+    # SIGINT too when a shell started this in the background with SIGINT ignored.
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupted)
-    signal.signal(signal.SIGHUP, interrupted)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
 
     ours: list[Ours] = []
     theirs: list[MLflow] = []
@@ -464,21 +481,21 @@ def main() -> None:
             sources = int(link_total * args.rounds) + 20
             backends = [("ours, SQLite", f"sqlite:///{workdir / 'ours.sqlite3'}")]
             if args.no_postgres:
-                print("PostgreSQL: skipped (--no-postgres)", file=sys.stderr)
+                say("PostgreSQL: skipped (--no-postgres)")
             elif psql("postgres", "SELECT 1"):
                 pg_database = f"bench_vs_mlflow_{secrets.token_hex(4)}"
                 psql("postgres", f"CREATE DATABASE {pg_database}")
                 backends.append(("ours, PostgreSQL", f"{BENCH_PG}/{pg_database}"))
             else:
-                print(f"PostgreSQL: {BENCH_PG} does not answer; SQLite only", file=sys.stderr)
+                say(f"PostgreSQL: {BENCH_PG} does not answer; SQLite only")
             for label, url in backends:
                 (home := workdir / f"ours-{len(ours)}").mkdir()
                 ours.append(Ours(label, url, home))
-                print(f"{label}: migrating, {sources} sources to link", file=sys.stderr)
+                say(f"{label}: migrating, {sources} sources to link")
                 ours[-1].setup(sources)
                 ours[-1].start()
             for target in theirs:
-                print(f"{target.label}: waiting for it to answer", file=sys.stderr)
+                say(f"{target.label}: waiting for it to answer")
                 target.ready()
                 target.setup(sources)
             figures = measure(ours + theirs, args.rounds, args.scale, args.seconds)
@@ -487,10 +504,10 @@ def main() -> None:
                 try:
                     target.stop()
                 except Exception as error:  # keep stopping the others
-                    print(f"{target.label}: stopping failed: {error}", file=sys.stderr)
+                    say(f"{target.label}: stopping failed: {error}")
             if pg_database:
                 psql("postgres", f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
-    report(figures, ours, theirs, args.rounds)
+    report(figures, ours, theirs, args.rounds, mlflow_version(args.mlflow_venv))
 
 
 if __name__ == "__main__":
