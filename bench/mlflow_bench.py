@@ -353,6 +353,8 @@ class Figures:
 
 def measure(targets, rounds: int, scale: float, seconds: float) -> Figures:
     figures = Figures()
+    # Whatever else runs on the machine shows in the figures; the report says how much.
+    figures.load = [os.getloadavg()[0]]
     for round_number in range(rounds):
         # Rotate who goes first so no server always meets the machine in the same state.
         order = targets[round_number % len(targets) :] + targets[: round_number % len(targets)]
@@ -380,6 +382,7 @@ def measure(targets, rounds: int, scale: float, seconds: float) -> Figures:
                         f"round {round_number + 1} {kind:7} c={clients} {target.label:28} "
                         f"{result.rps:7.0f}/s" + (f"  errors {errors}" if errors else "")
                     )
+    figures.load.append(os.getloadavg()[0])
     return figures
 
 
@@ -416,7 +419,8 @@ def report(figures: Figures, ours: list, theirs: list, rounds: int, version: str
     print(
         f"\n## Side by side with MLflow {version}, {when}: "
         f"median of {rounds} interleaved rounds, one keep-alive http.client connection per "
-        f"client, {os.cpu_count()} cores shared by clients and servers"
+        f"client, {os.cpu_count()} cores shared by clients and servers (1-minute load "
+        f"average {figures.load[0]:.1f} before, {figures.load[-1]:.1f} after)"
     )
     print("| server | " + " | ".join(title for _, title, _ in COLUMNS) + " |")
     print("| --- |" + " --- |" * len(COLUMNS))
