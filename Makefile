@@ -11,7 +11,8 @@ WORKERS ?= 2
 # it is advice for package authors, not for someone running the app.
 PIP := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet
 
-.PHONY: run test screenshots install install-dev lint format chromium bench bench-api bench-search bench-automations clean
+.PHONY: run test screenshots install install-dev lint format chromium bench bench-api \
+	bench-vs-mlflow bench-search bench-automations clean
 
 # `make run` installs what running needs (requirements.txt); `make test` adds the test and
 # tooling packages (requirements-dev.txt).
@@ -61,6 +62,22 @@ bench-api: install
 	BENCH_POSTGRES_URL=$(BENCH_PG)/bench_api $(PY) bench/api_bench.py sqlite postgres; \
 	  status=$$?; psql $(BENCH_PG)/postgres -qc "DROP DATABASE IF EXISTS bench_api"; exit $$status
 
+# MLflow's server lives in its own virtualenv, never in the app's: its dependencies are not
+# ours. Pinned, because its version is part of the figures; 3.17.2 is the newest release
+# whose mlflow-skinny is on the package index this was written against.
+MLFLOW_VERSION := 3.17.2
+MLFLOW_VENV := bench/.mlflow-venv
+$(MLFLOW_VENV)/.installed-$(MLFLOW_VERSION):
+	@PYTHON_CMD="$$(scripts/find-python)" || exit 1; rm -rf $(MLFLOW_VENV); \
+	  echo "Creating $(MLFLOW_VENV) with $$PYTHON_CMD"; $$PYTHON_CMD -m venv $(MLFLOW_VENV) || exit 1
+	$(MLFLOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MLFLOW_VENV)/bin/python -m pip install --quiet mlflow==$(MLFLOW_VERSION)
+	@touch $@
+
+# BENCH_ARGS="--rounds 2 --scale 0.2" for a quick look.
+bench-vs-mlflow: install $(MLFLOW_VENV)/.installed-$(MLFLOW_VERSION)
+	BENCH_PG=$(BENCH_PG) $(PY) bench/mlflow_bench.py --mlflow-venv $(MLFLOW_VENV) $(BENCH_ARGS)
+
 bench-automations: install
 	$(PY) bench/automations_bench.py
 
@@ -68,4 +85,4 @@ bench-search: install
 	bench/search_at_scale.sh $(or $(N),1000000)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) $(MLFLOW_VENV) staticfiles .pytest_cache

@@ -1,4 +1,8 @@
-"""A small http.client load generator: N processes, keep-alive, bounded request counts."""
+"""A small http.client load generator: N processes, keep-alive, bounded request counts.
+
+A run can also be bounded in time (`seconds`): a slow server then ends the loop early
+instead of holding up a whole benchmark, and the figures count the requests it did make.
+"""
 
 from __future__ import annotations
 
@@ -37,14 +41,17 @@ class Result:
         return statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
 
 
-def _worker(port, scenario, worker, count, expect, barrier, out):
+def _worker(port, scenario, worker, count, expect, barrier, out, seconds=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     method, path, body, headers = scenario(worker, -1)  # warm-up: connect, fill caches
     conn.request(method, path, body=body, headers=headers)
     conn.getresponse().read()
     latencies, errors = [], {}
     barrier.wait()
+    stop = time.perf_counter() + seconds if seconds else float("inf")
     for i in range(count):
+        if time.perf_counter() >= stop:
+            break
         method, path, body, headers = scenario(worker, i)
         start = time.perf_counter()
         conn.request(method, path, body=body, headers=headers)
@@ -57,13 +64,21 @@ def _worker(port, scenario, worker, count, expect, barrier, out):
     out.put((latencies, errors))
 
 
-def run(port: int, scenario: Scenario, *, clients: int, total: int, expect=(200,)) -> Result:
+def run(
+    port: int,
+    scenario: Scenario,
+    *,
+    clients: int,
+    total: int,
+    expect=(200,),
+    seconds: float | None = None,
+) -> Result:
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(clients + 1)
     out = ctx.Queue()
     per = max(1, total // clients)
     procs = [
-        ctx.Process(target=_worker, args=(port, scenario, w, per, expect, barrier, out))
+        ctx.Process(target=_worker, args=(port, scenario, w, per, expect, barrier, out, seconds))
         for w in range(clients)
     ]
     for p in procs:
