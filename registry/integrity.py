@@ -126,7 +126,9 @@ def aliases(*, counts: dict | None = None) -> Iterator[Finding]:
 def deliveries(*, counts: dict | None = None) -> Iterator[Finding]:
     """Every delivery is finished, or due to be sent by a worker: none stuck or forgotten."""
     now = timezone.now()
-    stuck = Delivery.objects.filter(status=Delivery.SENDING, claimed_at__lt=now - outbox.lease())
+    stuck = Delivery.objects.filter(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - outbox.lease()
+    )
     n_stuck = stuck.count()
     if n_stuck:
         yield Finding(
@@ -134,7 +136,7 @@ def deliveries(*, counts: dict | None = None) -> Iterator[Finding]:
             f"{n_stuck} deliveries are claimed by workers whose lease ran out (killed mid-send).",
             fix=_resume_deliveries,
         )
-    pending = Delivery.objects.filter(status=Delivery.PENDING)
+    pending = Delivery.objects.filter(status=Delivery.Status.PENDING)
     if pending.exists() and not _sweep_queued():
         n = pending.count()
         yield Finding(

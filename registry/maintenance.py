@@ -36,8 +36,8 @@ def interrupted_deliveries() -> int:
 def stale_tasks(now=None) -> tuple[int, int]:
     """Task rows RUNNING longer than REGISTRY_STALE_TASK_AFTER: (finished, failed).
 
-    A `deliver` task whose delivery is finished anyway is marked successful; every other
-    one failed, with a message naming the worker that lost it.
+    A `deliver` task whose deliveries are all finished anyway is marked successful; every
+    other one failed, with a message naming the worker that lost it.
     """
     now = now or timezone.now()
     after = settings.REGISTRY_STALE_TASK_AFTER
@@ -48,10 +48,11 @@ def stale_tasks(now=None) -> tuple[int, int]:
     for row in stale[:500]:
         done = False
         if row.task_path.endswith(".deliver"):
-            args = (row.args_kwargs or {}).get("args") or [None]
-            done = Delivery.objects.filter(
-                pk=args[0], status__in=[Delivery.SUCCEEDED, Delivery.FAILED]
-            ).exists()
+            ids = ((row.args_kwargs or {}).get("args") or [[]])[0]
+            finished_ones = Delivery.objects.filter(
+                pk__in=ids, status__in=[Delivery.Status.SUCCEEDED, Delivery.Status.FAILED]
+            )
+            done = bool(ids) and finished_ones.count() == len(ids)
         running = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING)
         if done:
             finished += running.update(

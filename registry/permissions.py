@@ -24,7 +24,17 @@ from registry import key_scopes
 from registry.db import lower
 from registry.errors import Forbidden, NotFound
 from registry.models import Collection, LinkedVersion, Registry, Team, TeamMembership
-from registry.roles import ADMIN, MEMBER, ROLE_LABELS, ROLES, VIEWER, rank
+
+# The roles are part of this module's interface (views and tests name them through it).
+from registry.roles import (  # noqa: F401
+    ADMIN,
+    MEMBER,
+    RESTRICTED_VIEWER,
+    ROLE_LABELS,
+    ROLES,
+    VIEWER,
+    rank,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -17,7 +17,7 @@ def readme_production_settings() -> dict[str, str]:
     """The variables of the README's "Production settings" block, placeholders filled."""
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### Production settings", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    block = re.search(r"```dotenv\n(.*?)```", section, re.S).group(1)
     variables = {}
     for line in block.splitlines():
         name, _, value = line.partition("=")

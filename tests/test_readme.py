@@ -69,5 +69,7 @@ def test_every_readme_code_block_runs_against_the_demo(live_server, tmp_path):
     assert "v4 ['candidate', 'latest']" in printed  # the comment beside print()
     assert Alias.objects.filter(collection__name="zoo", name="challenger").exists()
     assert Alias.objects.filter(collection__name="zoo_classifier", name="challenger").exists()
+    assert "3 v2" in printed  # MLflow's version 3 is our v2
+    assert Alias.objects.filter(collection__name="zoo_classifier", name="shadow").exists()
     assert (work / "artifacts" / "zoo_classifier-v2").is_dir()
     assert (work / "zoo" / "weights.bin").read_text() == "demo weights\n"

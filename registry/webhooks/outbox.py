@@ -60,25 +60,25 @@ def record_interrupted(now=None, **filters) -> int:
     """
     now = now or timezone.now()
     expired = Delivery.objects.filter(
-        status=Delivery.SENDING, claimed_at__lt=now - lease(), **filters
+        status=Delivery.Status.SENDING, claimed_at__lt=now - lease(), **filters
     ).values_list("pk", "claimed_at", "claimed_by", "attempts")
     logged = 0
     for pk, claimed_at, claimed_by, attempts in expired[:SWEEP_LIMIT]:
         outcome, error = (
-            DeliveryAttempt.RETRY,
+            DeliveryAttempt.Outcome.RETRY,
             INTERRUPTED.format(
                 worker=claimed_by or "?",
                 started=claimed_at.astimezone(UTC),
                 lease=int(lease().total_seconds()),
             ),
         )
-        fields: dict = {"status": Delivery.PENDING, "next_attempt_at": now}
+        fields: dict = {"status": Delivery.Status.PENDING, "next_attempt_at": now}
         if attempts >= retry.max_attempts():
-            outcome, error = DeliveryAttempt.FAILED, f"{error} {GAVE_UP.format(n=attempts)}"
-            fields = {"status": Delivery.FAILED, "finished_at": now}
+            outcome, error = DeliveryAttempt.Outcome.FAILED, f"{error} {GAVE_UP.format(n=attempts)}"
+            fields = {"status": Delivery.Status.FAILED, "finished_at": now}
         with transaction.atomic():
             won = Delivery.objects.filter(
-                pk=pk, status=Delivery.SENDING, claimed_at=claimed_at, claimed_by=claimed_by
+                pk=pk, status=Delivery.Status.SENDING, claimed_at=claimed_at, claimed_by=claimed_by
             ).update(claimed_at=None, claimed_by="", **fields)
             if won:
                 DeliveryAttempt.objects.create(
@@ -287,6 +287,7 @@ def _earlier_rounds(delivery: Delivery) -> int:
     backoff), while the log keeps counting, so a redelivered attempt is #4, not #1 again.
     A round ends with a final attempt; a lost attempt (a killed worker) still counts."""
     last = DeliveryAttempt.objects.filter(
-        delivery=delivery, outcome__in=[DeliveryAttempt.SUCCESS, DeliveryAttempt.FAILED]
+        delivery=delivery,
+        outcome__in=[DeliveryAttempt.Outcome.SUCCESS, DeliveryAttempt.Outcome.FAILED],
     ).aggregate(last=Max("number"))["last"]
     return last or 0

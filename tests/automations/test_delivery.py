@@ -119,13 +119,13 @@ def test_a_redelivery_numbers_its_attempts_after_the_earlier_ones(
     advance_clock(3600)
     run_worker()  # 500 then 400: the first round ends failed after attempt #2
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.FAILED
+    assert delivery.status == Delivery.Status.FAILED
     redeliver(delivery=delivery, actor=admin)
     run_worker()
     advance_clock(2 * 3600)
     run_worker()  # 503 then 200
     delivery.refresh_from_db()
-    assert delivery.status == Delivery.SUCCEEDED
+    assert delivery.status == Delivery.Status.SUCCEEDED
     log = delivery.attempt_log.order_by("id")
     assert [(a.number, a.status_code) for a in log] == [(1, 500), (2, 400), (3, 503), (4, 200)]
 
@@ -248,9 +248,9 @@ def test_a_worker_killed_mid_delivery_is_retried_and_delivered_once(
     assert len(receiver.unique_ids) == 1  # …exactly once for a receiver deduping on the id
     # Both attempts are in the log: the interrupted one too, naming the worker that died.
     interrupted, delivered = delivery.attempt_log.order_by("number")
-    assert (interrupted.number, interrupted.outcome) == (1, DeliveryAttempt.RETRY)
+    assert (interrupted.number, interrupted.outcome) == (1, DeliveryAttempt.Outcome.RETRY)
     assert interrupted.error.startswith("Interrupted: worker doomed started this attempt")
-    assert (delivered.number, delivered.outcome) == (2, DeliveryAttempt.SUCCESS)
+    assert (delivered.number, delivered.outcome) == (2, DeliveryAttempt.Outcome.SUCCESS)
 
 
 def test_two_workers_never_claim_the_same_attempt(registry, member, make_automation):

@@ -18,7 +18,7 @@ from registry.models import Delivery, DeliveryAttempt
 from registry.services.aliases import add_alias
 from registry.storage import upload_tmp_dir
 from registry.webhooks import outbox
-from tests.automations.conftest import advance_clock, run_worker
+from tests.automations.conftest import advance_clock
 from tests.factories import link_new
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,16 +41,16 @@ def test_it_logs_the_attempt_of_a_worker_that_died_and_the_delivery_goes_out(
     assert not DeliveryAttempt.objects.exists()
 
     advance_clock(outbox.lease().total_seconds() + 1)
-    assert "interrupted delivery attempts logged: 1" in sweep()
-    assert "interrupted delivery attempts logged: 0" in sweep()  # logged once
-    attempt = DeliveryAttempt.objects.get()
-    assert attempt.outcome == DeliveryAttempt.RETRY and attempt.number == 1
-    assert "worker doomed" in attempt.error
-    assert Delivery.objects.get().status == Delivery.PENDING
-
-    run_worker()  # the sweep it queued sends the delivery
-    assert Delivery.objects.get().status == Delivery.SUCCEEDED
+    swept = sweep()  # logs the lost attempt, then sends the delivery again
+    assert "interrupted delivery attempts logged: 1" in swept
+    assert "due deliveries sent: 1" in swept
+    interrupted, sent = DeliveryAttempt.objects.order_by("id")
+    assert interrupted.outcome == DeliveryAttempt.Outcome.RETRY and interrupted.number == 1
+    assert "worker doomed" in interrupted.error
+    assert sent.outcome == DeliveryAttempt.Outcome.SUCCESS
+    assert Delivery.objects.get().status == Delivery.Status.SUCCEEDED
     assert len(receiver.requests) == 1
+    assert "interrupted delivery attempts logged: 0" in sweep()  # logged once
 
 
 def test_it_fails_task_rows_a_killed_worker_left_running(registry, member, make_automation):
@@ -58,22 +58,22 @@ def test_it_fails_task_rows_a_killed_worker_left_running(registry, member, make_
     add_alias(version=link_new(member, registry), name="staging", actor=member)
     add_alias(version=link_new(member, registry), name="prod", actor=member)
     first, second = Delivery.objects.order_by("pk")
-    Delivery.objects.filter(pk=first.pk).update(status=Delivery.SUCCEEDED)
+    Delivery.objects.filter(pk=first.pk).update(status=Delivery.Status.SUCCEEDED)
     DBTaskResult.objects.all().delete()
     long_ago = timezone.now() - timedelta(hours=2)
     for delivery in (first, second):
-        result = tasks.deliver.enqueue(delivery.pk)
+        result = tasks.deliver.enqueue([delivery.pk])
         DBTaskResult.objects.filter(pk=result.id).update(
             status=TaskResultStatus.RUNNING, started_at=long_ago, worker_ids=["w-killed"]
         )
-    recent = tasks.deliver.enqueue(second.pk)
+    recent = tasks.deliver.enqueue([second.pk])
     DBTaskResult.objects.filter(pk=recent.id).update(
         status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["w-alive"]
     )
 
     assert "stale task rows finished: 1, failed: 1" in sweep()
     delivers = DBTaskResult.objects.filter(task_path=tasks.deliver.module_path)
-    rows = {row.args_kwargs["args"][0]: row for row in delivers.exclude(pk=recent.id)}
+    rows = {row.args_kwargs["args"][0][0]: row for row in delivers.exclude(pk=recent.id)}
     assert rows[first.pk].status == TaskResultStatus.SUCCESSFUL
     assert rows[second.pk].status == TaskResultStatus.FAILED
     assert rows[second.pk].exception_class_path == maintenance.WORKER_LOST

@@ -35,9 +35,9 @@ class Command(BaseCommand):
 
     def sweep(self) -> None:
         interrupted = maintenance.interrupted_deliveries()
+        finished, failed = maintenance.stale_tasks()
         # Deliveries no task will send (their worker died holding the claim): send now.
         sent = tasks.sweep()
-        finished, failed = maintenance.stale_tasks()
         uploads = maintenance.stale_uploads()
         self.stdout.write(
             f"interrupted delivery attempts logged: {interrupted}; due deliveries sent: "
