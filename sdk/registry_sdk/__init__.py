@@ -7,6 +7,7 @@ art.add_file("model.pt")
 run.link_artifact(art, "wandb-registry-Model/zoo", aliases=["staging"])
 """
 
+from registry_sdk import run as run_module
 from registry_sdk._version import __version__
 from registry_sdk.api import Api, login
 from registry_sdk.artifact import Artifact
@@ -28,10 +29,8 @@ from registry_sdk.run import Run, init
 
 def finish() -> None:
     """Finish the run started last by `init()` (W&B's `wandb.finish()`)."""
-    from registry_sdk import _state
-
-    if _state.current_run is not None:
-        _state.current_run.finish()
+    if run_module.current_run is not None:
+        run_module.current_run.finish()
 
 
 __all__ = [

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from registry_sdk import config
 from registry_sdk.client import Client
 
-if TYPE_CHECKING:
-    from registry_sdk.run import Run
-
 _client: Client | None = None
 _client_settings: tuple[str | None, str] | None = None
-current_run: Run | None = None
 
 
 def client() -> Client:

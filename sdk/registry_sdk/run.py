@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry_sdk import paths
+from registry_sdk import _state, paths
 from registry_sdk.artifact import Artifact
 from registry_sdk.client import Client, q
 from registry_sdk.errors import UsageError
 
 DEFAULT_PROJECT = "uncategorized"
+
+
+# The run `init()` started last, which `registry_sdk.finish()` finishes.
+current_run: Run | None = None
 
 
 class Run:
@@ -106,8 +110,7 @@ def init(
     **_ignored,
 ) -> Run:
     """Start a run in `entity/project` (created if missing). Use as a context manager."""
-    from registry_sdk import _state
-
+    global current_run
     client = _state.client()
     if entity is None:
         entity = client.get("/viewer")["username"]
@@ -121,5 +124,5 @@ def init(
         },
     )
     run = Run(client, data, config)
-    _state.current_run = run
+    current_run = run
     return run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from registry_sdk import _state, config
+from registry_sdk import run as run_module
 
 from registry.services.api_keys import create_api_key
 
@@ -34,4 +35,4 @@ def sdk_as(live_server, monkeypatch, tmp_path):
     if _state._client is not None:
         _state._client.close()
     _state._client = None
-    _state.current_run = None
+    run_module.current_run = None
