@@ -222,6 +222,10 @@ class Cluster:
             [sys.executable, "manage.py", "run_worker", "--no-reload", "--interval", "0.2"],
         )
 
+    def start_sweeper(self) -> None:
+        """`registry_sweep`, as one node runs it: resends what a killed worker held."""
+        self.spawn("sweeper", [sys.executable, "manage.py", "registry_sweep", "--every", "2"])
+
     def kill(self, name: str) -> None:
         """SIGKILL the process this drill started, and its children (its own group)."""
         proc = self.procs.pop(name)
@@ -554,6 +558,7 @@ def main() -> int:
         for i in (0, 1):
             cluster.start_node(i)
             cluster.start_worker(i)
+        cluster.start_sweeper()
         drill = Drill(cluster, receiver, key.splitlines()[-1], args.scale)
         for step in (drill.links, drill.alias_moves, drill.postgres_restart,
                      drill.killed_upload, drill.integrity):  # fmt: skip
