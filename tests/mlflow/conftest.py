@@ -96,6 +96,13 @@ def mlflow_as(live_server, monkeypatch, tmp_path):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "0")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
     monkeypatch.chdir(tmp_path)
+    # MLflow downloads a version's files in parallel threads. On SQLite the live server's
+    # threads share the in-memory test database's one connection, which is not safe to use
+    # from two requests at once (a file database, as in production, has one per thread):
+    # one download at a time here.
+    from mlflow.store.artifact.artifact_repo import ArtifactRepository
+
+    monkeypatch.setattr(ArtifactRepository, "max_workers", property(lambda self: 1))
 
     from mlflow.utils import request_utils
 
