@@ -10,9 +10,12 @@ from registry.api.schemas import (
     ArtifactVersionIn,
     ArtifactVersionOut,
     BlobOut,
+    Digest,
+    EntityName,
     Error,
     ManifestIn,
     MissingOut,
+    ProjectName,
 )
 from registry.errors import Invalid
 from registry.models import ArtifactVersion
@@ -67,7 +70,7 @@ def _body_chunks(request: HttpRequest, length: int):
         }
     },
 )
-def upload_blob(request, sha256: str):
+def upload_blob(request, sha256: Digest):
     """Upload one file's bytes under their sha256. Bytes that do not match are refused."""
     key_scopes.check(request.auth, action="Uploading files", write=True)
     check_digest(sha256)
@@ -103,7 +106,7 @@ def version_out(version: ArtifactVersion, created: bool) -> dict:
     "/entities/{entity}/projects/{project}/artifacts",
     response={200: ArtifactVersionOut, 201: ArtifactVersionOut, **ERRORS},
 )
-def commit_version(request, entity: str, project: str, payload: ArtifactVersionIn):
+def commit_version(request, entity: EntityName, project: ProjectName, payload: ArtifactVersionIn):
     """Commit a version from a manifest whose blobs are uploaded.
 
     Identical content returns the existing version (200) instead of a new one (201).

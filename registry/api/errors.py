@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from registry.api.auth import unauthenticated_message
+from registry.api.schemas import PATH_RULES
 from registry.errors import RegistryError
 from registry.views import server_error
 
@@ -37,8 +38,14 @@ def describe_validation_errors(errors: list[dict]) -> str:
     for err in errors[:5]:
         field = _describe_location(err.get("loc", ()))
         message = str(err.get("msg", "is not valid"))
+        loc = tuple(err.get("loc", ()))
         if err.get("type") == "missing":
             message = "is required"
+        elif len(loc) == 2 and loc[0] == "path" and loc[1] in PATH_RULES:
+            problems.append(
+                f"path parameter '{loc[1]}' is '{err.get('input')}': {PATH_RULES[loc[1]]}"
+            )
+            continue
         elif message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         problems.append(f"'{field}': {message}")

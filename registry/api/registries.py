@@ -7,11 +7,14 @@ from ninja import Router, Status
 from registry import permissions
 from registry.api.schemas import (
     CollectionIn,
+    CollectionName,
     CollectionOut,
     CollectionPatch,
     Error,
     RegistryIn,
+    RegistryName,
     RegistryOut,
+    TagName,
     TagsIn,
 )
 from registry.models import Collection, Registry
@@ -70,20 +73,20 @@ def create_registry(request, payload: RegistryIn):
 
 
 @router.get("/{registry}", response={200: RegistryOut, **ERRORS})
-def get_registry(request, registry: str):
+def get_registry(request, registry: RegistryName):
     reg = permissions.get_registry_for_user(request.auth, registry)
     return registry_out(reg, request.auth)
 
 
 @router.get("/{registry}/collections", response={200: list[CollectionOut], **ERRORS})
-def list_collections(request, registry: str):
+def list_collections(request, registry: RegistryName):
     reg = permissions.get_registry_for_user(request.auth, registry)
     collections = collection_reads.collections_of(reg).select_related("registry")
     return [collection_out(c) for c in collections]
 
 
 @router.post("/{registry}/collections", response={201: CollectionOut, **ERRORS})
-def create_collection(request, registry: str, payload: CollectionIn):
+def create_collection(request, registry: RegistryName, payload: CollectionIn):
     """Create an empty collection of one artifact type (Member role)."""
     reg = permissions.get_registry_for_user(request.auth, registry)
     collection = collection_services.create_collection(
@@ -103,12 +106,14 @@ def _collection(request, registry: str, collection: str) -> Collection:
 
 
 @router.get("/{registry}/collections/{collection}", response={200: CollectionOut, **ERRORS})
-def get_collection(request, registry: str, collection: str):
+def get_collection(request, registry: RegistryName, collection: CollectionName):
     return collection_out(_collection(request, registry, collection))
 
 
 @router.patch("/{registry}/collections/{collection}", response={200: CollectionOut, **ERRORS})
-def update_collection(request, registry: str, collection: str, payload: CollectionPatch):
+def update_collection(
+    request, registry: RegistryName, collection: CollectionName, payload: CollectionPatch
+):
     """Change the collection's description (Member role)."""
     coll = collection_services.update_collection_description(
         collection=_collection(request, registry, collection),
@@ -119,7 +124,7 @@ def update_collection(request, registry: str, collection: str, payload: Collecti
 
 
 @router.delete("/{registry}/collections/{collection}", response={204: None, **ERRORS})
-def delete_collection(request, registry: str, collection: str):
+def delete_collection(request, registry: RegistryName, collection: CollectionName):
     """Delete a collection and its links (Admin if it holds a protected alias)."""
     collection_services.delete_collection(
         collection=_collection(request, registry, collection), actor=request.auth
@@ -128,7 +133,9 @@ def delete_collection(request, registry: str, collection: str):
 
 
 @router.post("/{registry}/collections/{collection}/tags", response={200: CollectionOut, **ERRORS})
-def add_collection_tags(request, registry: str, collection: str, payload: TagsIn):
+def add_collection_tags(
+    request, registry: RegistryName, collection: CollectionName, payload: TagsIn
+):
     coll = _collection(request, registry, collection)
     collection_services.add_collection_tags(
         collection=coll, names=payload.names, actor=request.auth
@@ -139,7 +146,9 @@ def add_collection_tags(request, registry: str, collection: str, payload: TagsIn
 @router.delete(
     "/{registry}/collections/{collection}/tags/{tag}", response={200: CollectionOut, **ERRORS}
 )
-def remove_collection_tag(request, registry: str, collection: str, tag: str):
+def remove_collection_tag(
+    request, registry: RegistryName, collection: CollectionName, tag: TagName
+):
     coll = _collection(request, registry, collection)
     collection_services.remove_collection_tag(collection=coll, name=tag, actor=request.auth)
     return collection_out(coll)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from registry import key_scopes
-from registry.api.schemas import Error, RunIn, RunOut, Viewer
+from registry.api.schemas import EntityName, Error, ProjectName, RunId, RunIn, RunOut, Viewer
 from registry.models import Run
 from registry.selectors import sources
 from registry.services import artifacts
@@ -57,7 +57,7 @@ def create_run(request, payload: RunIn):
 
 
 @router.get("/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **ERRORS})
-def get_run(request, entity: str, project: str, run_id: str):
+def get_run(request, entity: EntityName, project: ProjectName, run_id: RunId):
     run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
     return run_out(run)
 
@@ -66,6 +66,6 @@ def get_run(request, entity: str, project: str, run_id: str):
     "/entities/{entity}/projects/{project}/runs/{run_id}/finish",
     response={200: RunOut, **ERRORS},
 )
-def finish_run(request, entity: str, project: str, run_id: str):
+def finish_run(request, entity: EntityName, project: ProjectName, run_id: RunId):
     run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
     return run_out(artifacts.finish_run(run=run, actor=request.auth))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Path, Schema
 from pydantic import Field
 
 from registry import names
@@ -26,6 +26,57 @@ DIGEST = rule(SHA256_RE)
 TagStr = Annotated[str, Field(max_length=names.TAG_MAX, json_schema_extra=TAG)]
 TypeStr = Annotated[str, Field(max_length=64, json_schema_extra=TYPE)]
 AliasStr = Annotated[str, Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)]
+
+# Path parameters: the same rules, enforced where the route reads them (a name that breaks
+# one is answered 400 naming the rule, before any lookup).
+RegistryName = Annotated[
+    str,
+    Path(
+        max_length=113,
+        pattern=names.REGISTRY_NAME_RE.pattern,
+        description="A registry's name (W&B's `wandb-registry-` prefix may be left out).",
+    ),
+]
+CollectionName = Annotated[
+    str, Path(max_length=128, pattern=names.NAME_RE.pattern, description="A collection's name.")
+]
+VersionRef = Annotated[
+    str,
+    Path(
+        max_length=names.ALIAS_MAX,
+        pattern=names.ALIAS_RE.pattern,
+        description="`vN`, `latest` or an alias.",
+    ),
+]
+EntityName = Annotated[
+    str, Path(max_length=128, pattern=names.NAME_RE.pattern, description="An entity's name.")
+]
+ProjectName = Annotated[
+    str, Path(max_length=128, pattern=names.NAME_RE.pattern, description="A project's name.")
+]
+RunId = Annotated[str, Path(max_length=64, description="A run's id.")]
+Digest = Annotated[
+    str, Path(min_length=64, max_length=64, pattern=SHA256_RE.pattern, description="sha256, hex.")
+]
+# What each path parameter must be, in the words the services use for the same rule: a
+# refusal of a path parameter names the rule, not the regular expression.
+PATH_RULES = {
+    "registry": names.REGISTRY_NAME_RULE,
+    "collection": names.NAME_RULE,
+    "entity": names.NAME_RULE,
+    "project": names.NAME_RULE,
+    "ref": "a version is `vN`, `latest` or an alias, and " + names.ALIAS_RULE,
+    "name": names.ALIAS_RULE,
+    "tag": names.TAG_RULE,
+    "sha256": "a sha256 digest is 64 lowercase hexadecimal characters",
+    "run_id": "a run id is at most 64 characters",
+}
+AliasName = Annotated[
+    str, Path(max_length=names.ALIAS_MAX, pattern=names.ALIAS_RE.pattern, description="An alias.")
+]
+TagName = Annotated[
+    str, Path(max_length=names.TAG_MAX, pattern=names.TAG_RE.pattern, description="A tag.")
+]
 
 
 class Error(Schema):

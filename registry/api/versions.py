@@ -17,11 +17,16 @@ from registry import body_cache, permissions
 from registry.api import auth
 from registry.api.schemas import (
     AliasIn,
+    AliasName,
+    CollectionName,
     Error,
     LinkIn,
+    RegistryName,
+    TagName,
     TagsIn,
     UseIn,
     VersionOut,
+    VersionRef,
     VersionSummary,
 )
 from registry.blob_response import blob_response
@@ -89,7 +94,7 @@ def _state(request, registry: str, collection: str, ref: str) -> VersionState:
 
 
 @router.get(BASE, response={200: list[VersionSummary], **ERRORS})
-def list_versions(request, registry: str, collection: str):
+def list_versions(request, registry: RegistryName, collection: CollectionName):
     """Versions of a collection, newest first, with their alias chips and tags."""
     reg = permissions.get_registry_for_user(request.auth, registry)
     coll = collection_reads.get_collection(reg, collection)
@@ -112,7 +117,13 @@ def list_versions(request, registry: str, collection: str):
 
 
 @router.post(BASE, response={200: VersionOut, 201: VersionOut, **ERRORS})
-def link(request, response: HttpResponse, registry: str, collection: str, payload: LinkIn):
+def link(
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    payload: LinkIn,
+):
     """Link a source version with aliases; creates the collection if missing (all or nothing).
 
     Linking a source already linked there returns its version (200) and applies the aliases.
@@ -144,7 +155,7 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
     auth=None,
     openapi_extra={"security": [{"ApiKeyAuth": []}, {"SessionAuth": []}]},
 )
-def resolve(request, registry: str, collection: str, ref: str):
+def resolve(request, registry: RegistryName, collection: CollectionName, ref: VersionRef):
     """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304.
 
     Authenticates by itself: a bearer key is checked in the same query that finds the
@@ -173,7 +184,7 @@ def resolve(request, registry: str, collection: str, ref: str):
 
 
 @router.delete(BASE + "/{ref}", response={204: None, **ERRORS})
-def unlink(request, registry: str, collection: str, ref: str):
+def unlink(request, registry: RegistryName, collection: CollectionName, ref: VersionRef):
     """Unlink a version; its vN is never reused. Admin if it holds a protected alias."""
     state = _state(request, registry, collection, ref)
     linking.unlink_version(version=state.version, actor=request.auth)
@@ -182,7 +193,12 @@ def unlink(request, registry: str, collection: str, ref: str):
 
 @router.post(BASE + "/{ref}/aliases", response={200: VersionOut, **ERRORS})
 def add_alias(
-    request, response: HttpResponse, registry: str, collection: str, ref: str, payload: AliasIn
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    payload: AliasIn,
 ):
     """Add an alias (or several, comma-separated); one another version of the collection
     holds moves here. All or none."""
@@ -198,7 +214,12 @@ def add_alias(
 
 @router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})
 def remove_alias(
-    request, response: HttpResponse, registry: str, collection: str, ref: str, name: str
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    name: AliasName,
 ):
     state = aliases.remove_alias_at(
         registry=registry, collection=collection, ref=ref, name=name, actor=request.auth
@@ -208,7 +229,12 @@ def remove_alias(
 
 @router.post(BASE + "/{ref}/tags", response={200: VersionOut, **ERRORS})
 def add_tags(
-    request, response: HttpResponse, registry: str, collection: str, ref: str, payload: TagsIn
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    payload: TagsIn,
 ):
     state = _state(request, registry, collection, ref)
     tags.add_version_tags(version=state.version, names=payload.names, actor=request.auth)
@@ -216,14 +242,28 @@ def add_tags(
 
 
 @router.delete(BASE + "/{ref}/tags/{tag}", response={200: VersionOut, **ERRORS})
-def remove_tag(request, response: HttpResponse, registry: str, collection: str, ref: str, tag: str):
+def remove_tag(
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    tag: TagName,
+):
     state = _state(request, registry, collection, ref)
     tags.remove_version_tag(version=state.version, name=tag, actor=request.auth)
     return _answer(response, get_version_state(state.version.collection, state.version.index))
 
 
 @router.post(BASE + "/{ref}/use", response={200: VersionOut, **ERRORS})
-def use(request, response: HttpResponse, registry: str, collection: str, ref: str, payload: UseIn):
+def use(
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    payload: UseIn,
+):
     """Record that a run uses this version (lineage); needs the Viewer role."""
     state = _state(request, registry, collection, ref)
     run = sources.get_run(
@@ -250,7 +290,9 @@ def use(request, response: HttpResponse, registry: str, collection: str, ref: st
         }
     },
 )
-def download_file(request, registry: str, collection: str, ref: str, path: str):
+def download_file(
+    request, registry: RegistryName, collection: CollectionName, ref: VersionRef, path: str
+):
     """Stream one file of the version, with Content-Length and its sha256 as ETag."""
     state = _state(request, registry, collection, ref)
     permissions.check_can_download(request.auth, state.version.collection.registry)
