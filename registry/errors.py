@@ -33,3 +33,6 @@ class Conflict(RegistryError):
     """The change clashes with existing state (a name already taken…)."""
 
     status = 409
+
+
+OBJECT_GONE = "That object no longer exists; it was deleted while you were changing it."

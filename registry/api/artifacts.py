@@ -7,12 +7,12 @@ from ninja import Router, Status
 
 from registry import key_scopes
 from registry.api.schemas import (
+    ERRORS,
     ArtifactVersionIn,
     ArtifactVersionOut,
     BlobOut,
     Digest,
     EntityName,
-    Error,
     ManifestIn,
     MissingOut,
     ProjectName,
@@ -24,7 +24,6 @@ from registry.services import artifacts
 from registry.storage import CHUNK, check_digest, missing_digests, store_blob
 
 router = Router(tags=["artifacts"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 LENGTH_REQUIRED = (
     "A blob upload needs a Content-Length header and the raw file bytes as the body "
     "(chunked uploads are not accepted)."

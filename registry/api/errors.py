@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ObjectNotUpdated
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from registry.api.auth import unauthenticated_message
 from registry.api.schemas import PATH_RULES
-from registry.errors import RegistryError
+from registry.errors import OBJECT_GONE, RegistryError
 from registry.views import server_error
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,11 @@ def install(api: NinjaAPI) -> None:
             request, {"detail": "Not found: no such API endpoint or object."}, status=404
         )
 
+    def gone(request: HttpRequest, exc: ObjectNotUpdated):
+        # A row read at the start of the request was deleted by another one before the
+        # write: the same answer as if it had been gone from the start.
+        return api.create_response(request, {"detail": OBJECT_GONE}, status=404)
+
     def database_unavailable(request: HttpRequest, exc: Exception):
         log.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
         return server_error.database_unavailable_response(request)
@@ -96,6 +101,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ObjectDoesNotExist, not_found)
+    api.add_exception_handler(ObjectNotUpdated, gone)
     api.add_exception_handler(OperationalError, database_unavailable)
     api.add_exception_handler(InterfaceError, database_unavailable)
     api.add_exception_handler(Exception, unexpected)

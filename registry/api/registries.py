@@ -6,11 +6,12 @@ from ninja import Router, Status
 
 from registry import permissions
 from registry.api.schemas import (
+    AUTH_ERRORS,
+    ERRORS,
     CollectionIn,
     CollectionName,
     CollectionOut,
     CollectionPatch,
-    Error,
     RegistryIn,
     RegistryName,
     RegistryOut,
@@ -24,7 +25,6 @@ from registry.services import collections as collection_services
 from registry.services import registries as registry_services
 
 router = Router(tags=["registries"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 
 
 def registry_out(registry: Registry, user) -> dict:
@@ -51,7 +51,7 @@ def collection_out(collection: Collection) -> dict:
     }
 
 
-@router.get("", response={200: list[RegistryOut], 401: Error})
+@router.get("", response={200: list[RegistryOut], **AUTH_ERRORS})
 def list_registries(request):
     """Registries the caller can see, with their role in each."""
     registries = list(visible_registries(request.auth))

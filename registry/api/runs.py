@@ -5,13 +5,22 @@ from __future__ import annotations
 from ninja import Router, Status
 
 from registry import key_scopes
-from registry.api.schemas import EntityName, Error, ProjectName, RunId, RunIn, RunOut, Viewer
+from registry.api.schemas import (
+    AUTH_ERRORS,
+    ERRORS,
+    EntityName,
+    ProjectName,
+    RunId,
+    RunIn,
+    RunOut,
+    Viewer,
+)
 from registry.models import Run
 from registry.selectors import sources
 from registry.services import artifacts
 
 router = Router(tags=["runs"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+RUN_ERRORS = {status: schema for status, schema in ERRORS.items() if status != 409}
 
 
 def run_out(run: Run) -> dict:
@@ -27,7 +36,7 @@ def run_out(run: Run) -> dict:
     }
 
 
-@router.get("/viewer", response={200: Viewer, 401: Error}, tags=["account"])
+@router.get("/viewer", response={200: Viewer, **AUTH_ERRORS}, tags=["account"])
 def viewer(request):
     """The user the request is authenticated as (the CLI's `login` checks keys with it)."""
     user = request.auth
@@ -43,7 +52,7 @@ def viewer(request):
     return {"username": user.get_username(), "is_org_admin": user.is_superuser, "key": key}
 
 
-@router.post("/runs", response={201: RunOut, **ERRORS})
+@router.post("/runs", response={201: RunOut, **RUN_ERRORS})
 def create_run(request, payload: RunIn):
     """Start a run in `entity/project`, creating the entity (team) and project if missing."""
     run = artifacts.create_run(
@@ -56,7 +65,9 @@ def create_run(request, payload: RunIn):
     return Status(201, run_out(run))
 
 
-@router.get("/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **ERRORS})
+@router.get(
+    "/entities/{entity}/projects/{project}/runs/{run_id}", response={200: RunOut, **RUN_ERRORS}
+)
 def get_run(request, entity: EntityName, project: ProjectName, run_id: RunId):
     run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)
     return run_out(run)
@@ -64,7 +75,7 @@ def get_run(request, entity: EntityName, project: ProjectName, run_id: RunId):
 
 @router.post(
     "/entities/{entity}/projects/{project}/runs/{run_id}/finish",
-    response={200: RunOut, **ERRORS},
+    response={200: RunOut, **RUN_ERRORS},
 )
 def finish_run(request, entity: EntityName, project: ProjectName, run_id: RunId):
     run = sources.get_run(entity=entity, project=project, run_id=run_id, actor=request.auth)

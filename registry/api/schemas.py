@@ -9,6 +9,7 @@ from ninja import Path, Schema
 from pydantic import Field
 
 from registry import names
+from registry.models.registries import Visibility
 from registry.storage import SHA256_RE
 
 
@@ -81,6 +82,12 @@ TagName = Annotated[
 
 class Error(Schema):
     detail: str = Field(description="What was wrong and what is allowed.")
+
+
+# What any authenticated route may answer besides its own successes: 429 comes from
+# repeated bad API keys, whatever the route.
+AUTH_ERRORS = {401: Error, 429: Error}
+ERRORS = {400: Error, **AUTH_ERRORS, 403: Error, 404: Error, 409: Error}
 
 
 class KeyScopeOut(Schema):
@@ -189,7 +196,12 @@ class RegistryOut(Schema):
 class RegistryIn(Schema):
     name: str = Field(max_length=113, json_schema_extra=rule(names.REGISTRY_NAME_RE))
     description: str = Field("", max_length=100_000)
-    visibility: str = Field("organization", max_length=32, description="organization | restricted")
+    visibility: str = Field(
+        "organization",
+        max_length=32,
+        description="organization | restricted",
+        json_schema_extra={"enum": list(Visibility.values)},
+    )
     accepted_types: list[TypeStr] = Field(["model"], max_length=100)
 
 

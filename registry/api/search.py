@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema
 
-from registry.api.schemas import Error
+from registry.api.schemas import AUTH_ERRORS, Error
 from registry.selectors.search import search
 
 PER_PAGE = 20
@@ -51,7 +51,7 @@ class SearchOut(Schema):
 
 @router.get(
     "",
-    response={200: SearchOut, 400: Error, 401: Error},
+    response={200: SearchOut, 400: Error, **AUTH_ERRORS},
     summary="Search registries, collections, tags and aliases",
 )
 def search_endpoint(request, params: Query[SearchParams]):

@@ -16,10 +16,10 @@ from ninja import Router, Status
 from registry import body_cache, permissions
 from registry.api import auth
 from registry.api.schemas import (
+    ERRORS,
     AliasIn,
     AliasName,
     CollectionName,
-    Error,
     LinkIn,
     RegistryName,
     TagName,
@@ -47,7 +47,6 @@ from registry.selectors.versions import (
 from registry.services import aliases, artifacts, linking, tags
 
 router = Router(tags=["versions"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 BASE = "/{registry}/collections/{collection}/versions"
 
 

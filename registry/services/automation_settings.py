@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.deletion import RestrictedError
 
 from registry import permissions
-from registry.errors import Conflict, Invalid
+from registry.errors import Conflict, Invalid, NotFound
 from registry.models import (
     Automation,
     Collection,
@@ -25,6 +25,8 @@ from registry.models import (
     WebhookEndpoint,
 )
 from registry.webhooks import http, secrets, templating
+
+AUTOMATION_GONE = "That automation no longer exists; it was deleted while you were changing it."
 
 BAD_URL = "'{field}' must be an http:// or https:// URL with a host name, such as {example}."
 PRIVATE_URL = (
@@ -227,8 +229,9 @@ def update_automation(*, automation: Automation, actor, enabled: bool, **fields)
 @transaction.atomic
 def set_automation_enabled(*, automation: Automation, enabled: bool, actor) -> Automation:
     permissions.check_can_admin(actor, automation.registry, "Changing an automation")
+    if not Automation.objects.filter(pk=automation.pk).update(enabled=enabled):
+        raise NotFound(AUTOMATION_GONE)
     automation.enabled = enabled
-    automation.save(update_fields=["enabled"])
     return automation
 
 

@@ -47,6 +47,8 @@ def create_collection(
 @transaction.atomic
 def update_collection_description(*, collection: Collection, description: str, actor) -> Collection:
     permissions.check_can_write(actor, collection.registry, "Editing a description")
+    # Locked and read again: a collection deleted meanwhile is a clear 404, not a lost write.
+    collection = lock_collection(collection.pk)
     collection.description = (description or "").strip()
     collection.save(update_fields=["description", "updated_at"])
     return collection

@@ -38,8 +38,6 @@ def _clean_types(types: Iterable[str]) -> list[str]:
     result: list[str] = []
     for raw in types or []:
         t = (raw or "").strip().lower()
-        if not t:
-            continue
         problem = type_problem(t)
         if problem:
             raise Invalid(problem)

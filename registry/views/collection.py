@@ -97,7 +97,7 @@ def collection_description(request, registry, collection):
             editing_description=True,
             description_form=form,
         ),
-        done=lambda _: _render_partial(request, reg, coll, "description"),
+        done=lambda updated: _render_partial(request, reg, updated, "description"),
         success_url=_url(reg, coll),
     )
 

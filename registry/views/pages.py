@@ -16,13 +16,14 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectNotUpdated
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from registry import permissions
-from registry.errors import Conflict, Forbidden, Invalid, NotFound, RegistryError
+from registry.errors import OBJECT_GONE, Conflict, Forbidden, Invalid, NotFound, RegistryError
 
 ERROR_TITLES = {403: "Not allowed", 404: "Not found", 400: "Not accepted", 409: "Conflict"}
 
@@ -54,6 +55,9 @@ def page_view(view):
             return view(request, *args, **kwargs)
         except RegistryError as exc:
             return error_page(request, exc)
+        except ObjectNotUpdated:
+            # Deleted by another request between this one's read and its write.
+            return error_page(request, NotFound(OBJECT_GONE))
 
     return login_required(wrapper)
 

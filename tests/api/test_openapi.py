@@ -92,3 +92,47 @@ def test_the_schema_has_no_duplicated_keys(client):
 def test_the_docs_page_declares_its_language(client):
     response = client.get("/api/v1/docs")
     assert b'<html lang="en">' in response.content
+
+
+def test_every_path_parameter_declares_its_rule(client):
+    """Names in paths follow the same rules as in bodies; only a file's path is free-form."""
+    from registry import names
+
+    expected = {
+        "registry": names.REGISTRY_NAME_RE.pattern,
+        "collection": names.NAME_RE.pattern,
+        "entity": names.NAME_RE.pattern,
+        "project": names.NAME_RE.pattern,
+        "ref": names.ALIAS_RE.pattern,
+        "name": names.ALIAS_RE.pattern,
+        "tag": names.TAG_RE.pattern,
+    }
+    seen = set()
+    for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
+        for method, operation in operations.items():
+            for param in operation.get("parameters", []):
+                if param["in"] != "path" or param["name"] in {"path", "run_id"}:
+                    continue
+                schema = param["schema"]
+                where = f"{method} {path} {param['name']}"
+                assert "maxLength" in schema, where
+                if param["name"] in expected:
+                    assert schema["pattern"] == expected[param["name"]], where
+                else:
+                    assert "pattern" in schema, where
+                seen.add(param["name"])
+    assert set(expected) | {"sha256"} <= seen
+
+
+@pytest.mark.parametrize(
+    "url, rule",
+    [
+        ("/api/v1/registries/bad%20name", "registry names are 1-113"),
+        ("/api/v1/registries/Model/collections/" + "a" * 129, "names are 1-128"),
+        ("/api/v1/registries/Model/collections/zoo/versions/-x", "`vN`, `latest` or an alias"),
+    ],
+)
+def test_a_path_parameter_breaking_its_rule_is_refused_naming_the_rule(api_for, member, url, rule):
+    response = api_for(member).get(url)
+    assert response.status_code == 400
+    assert rule in response.json()["detail"]

@@ -120,3 +120,16 @@ def test_it_deletes_a_collection(api_for, member, registry):
     response = api_for(member).delete("/api/v1/registries/Model/collections/zoo")
     assert response.status_code == 204
     assert not Collection.objects.exists()
+
+
+def test_an_empty_artifact_type_is_refused_not_dropped(api_for, org_admin):
+    body = {"name": "Typed", "accepted_types": ["model", ""]}
+    response = api_for(org_admin).post("/api/v1/registries", body)
+    assert response.status_code == 400
+    assert "not a valid artifact type" in response.json()["detail"]
+    assert api_for(org_admin).get("/api/v1/registries/Typed").status_code == 404
+
+
+def test_the_schema_lists_the_visibilities(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["RegistryIn"]
+    assert schema["properties"]["visibility"]["enum"] == ["organization", "restricted"]

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Delivery, EventType
+from registry.errors import NotFound
+from registry.models import Automation, Delivery, EventType
 from registry.services.aliases import add_alias, remove_alias
 from registry.services.automation_settings import set_automation_enabled
 from registry.services.linking import unlink_version
@@ -163,3 +164,10 @@ def test_deleting_a_registry_takes_its_automations_and_destinations_along(
     assert not Automation.objects.filter(registry_id=other.pk).exists()
     assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
     assert not SlackDestination.objects.filter(pk=slack.pk).exists()
+
+
+def test_switching_an_automation_deleted_meanwhile_is_not_found(registry, admin, make_automation):
+    automation = make_automation(name="gone")
+    Automation.objects.filter(pk=automation.pk).delete()
+    with pytest.raises(NotFound, match="no longer exists"):
+        set_automation_enabled(automation=automation, enabled=False, actor=admin)

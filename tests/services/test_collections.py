@@ -155,3 +155,10 @@ def test_deleting_a_collection_removes_its_versions_aliases_and_history(registry
     assert not LinkedVersion.objects.exists()
     assert not Alias.objects.exists()
     assert not AliasEvent.objects.exists()
+
+
+def test_describing_a_collection_deleted_meanwhile_is_not_found(org_admin, registry):
+    collection = link_new(org_admin, registry).collection
+    Collection.objects.filter(pk=collection.pk).delete()
+    with pytest.raises(NotFound, match="no longer exists"):
+        update_collection_description(collection=collection, description="x", actor=org_admin)
