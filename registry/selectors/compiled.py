@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 _cache: dict[tuple, Compiled] = {}
 _lock = threading.Lock()
@@ -26,7 +27,11 @@ def _marker(name: str) -> str:
 
 
 class Compiled:
-    """A `.values()` queryset's SQL with slots for the values named at build time."""
+    """A queryset's SQL with slots for the values named at build time.
+
+    A `.values()` queryset answers dicts (`first`); a model queryset, with its
+    `select_related` and annotations, answers model instances (`first_instance`).
+    """
 
     def __init__(self, queryset: QuerySet, names: tuple[str, ...], using: str) -> None:
         query = queryset.query
@@ -45,20 +50,60 @@ class Compiled:
             self.columns = list(query.selected)
         else:
             self.columns = [*query.extra_select, *query.values_select, *query.annotation_select]
+        self.instances = queryset._iterable_class is ModelIterable
+        if self.instances:
+            self._prepare_instances(queryset)
 
-    def first(self, **values) -> dict | None:
-        """The first row for these values, by column name; None when there is none."""
+    def _prepare_instances(self, queryset: QuerySet) -> None:
+        """What Django's ModelIterable works out per evaluation, worked out once: which
+        columns make the model, which its `select_related` objects (Django's own
+        populators), which its annotations."""
+        compiler = self.compiler
+        klass_info = compiler.klass_info
+        fields = klass_info["select_fields"]
+        self.model_columns = slice(fields[0], fields[-1] + 1)
+        self.model = klass_info["model"]
+        self.init_list = [
+            column.target.attname for column, _, _ in compiler.select[self.model_columns]
+        ]
+        self.fetch_mode = queryset._fetch_mode
+        self.populators = get_related_populators(
+            klass_info, compiler.select, self.using, self.fetch_mode
+        )
+        self.annotation_columns = dict(compiler.annotation_col_map)
+
+    def _fetch_one(self, values: dict):
         params = list(self.params)
         for index, name in self.slots:
             params[index] = values[name]
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
+        if row is not None and self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
+        return row
+
+    def first(self, **values) -> dict | None:
+        """The first row for these values, by column name; None when there is none."""
+        row = self._fetch_one(values)
+        return None if row is None else dict(zip(self.columns, row, strict=True))
+
+    def first_instance(self, **values) -> Model | None:
+        """The first row for these values as the queryset's model instance, its
+        `select_related` objects and annotations set as Django would set them."""
+        if not self.instances:
+            raise TypeError("first_instance() needs a model queryset, not .values()")
+        row = self._fetch_one(values)
         if row is None:
             return None
-        if self.converters:
-            row = next(iter(self.compiler.apply_converters([row], self.converters)))
-        return dict(zip(self.columns, row, strict=True))
+        instance = self.model.from_db(
+            self.using, self.init_list, row[self.model_columns], fetch_mode=self.fetch_mode
+        )
+        for populator in self.populators:
+            populator.populate(row, instance)
+        for name, column in self.annotation_columns.items():
+            setattr(instance, name, row[column])
+        return instance
 
 
 def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="default"):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models import IntegerField, OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 
 from registry import permissions
 from registry.db import lower
@@ -23,6 +25,7 @@ from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias, Ve
 from registry.names import Ref, RefKind, parse_ref
 from registry.selectors.chips import Chip, ChipKind, chips_for
 from registry.selectors.collections import get_collection
+from registry.selectors.compiled import compiled
 
 VERSION_NOT_FOUND = (
     "'{ref}' does not name a version of '{collection}' (try an alias, vN or latest)."
@@ -159,13 +162,36 @@ def etag_of(
     return '"' + hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32] + '"'
 
 
+def _in_collection(kind: RefKind, collection: str, ref: str = "") -> QuerySet[LinkedVersion]:
+    """`version_states()` of one collection narrowed to what a `kind` reference names.
+
+    Values arrive as markers (see selectors.compiled); the casts keep each a parameter.
+    """
+    versions = version_states().filter(collection_id=Cast(Value(collection), IntegerField()))
+    if kind == RefKind.LATEST:
+        return versions.order_by("-index")[:1]
+    if kind == RefKind.INDEX:
+        return versions.filter(index=Cast(Value(ref), IntegerField()))[:1]
+    return versions.filter(aliases__name__lower=lower(ref))[:1]
+
+
 def get_version_state(collection: Collection, ref: str | Ref | int) -> VersionState:
-    """The version of `collection` that `ref` (alias, `vN`, `latest`, or an index) names."""
+    """The version of `collection` that `ref` (alias, `vN`, `latest`, or an index) names.
+
+    Every alias write reads its version here, under the collection lock. The query is
+    compiled once per process (selectors.compiled): built and compiled per call it cost
+    2.7 ms of CPU to run a 0.1 ms statement (SQLite, in process), a fifth of an API move.
+    """
     if isinstance(ref, int):
         ref = Ref(RefKind.INDEX, ref)
     elif isinstance(ref, str):
         ref = parse_ref(ref)
-    version = filter_ref(version_states().filter(collection=collection), ref).first()
+    version = None
+    if ref.kind != RefKind.INDEX or ref.index is not None:
+        names = ("collection",) if ref.kind == RefKind.LATEST else ("collection", "ref")
+        query = compiled(f"version-state:{ref.kind}", partial(_in_collection, ref.kind), *names)
+        value = ref.alias if ref.kind == RefKind.ALIAS else ref.index
+        version = query.first_instance(collection=collection.pk, ref=value)
     if version is None:
         raise NotFound(VERSION_NOT_FOUND.format(ref=describe_ref(ref), collection=collection.name))
     # The caller's collection may be locked or carry annotations: keep it.
