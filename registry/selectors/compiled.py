@@ -50,8 +50,8 @@ class Compiled:
             self.columns = list(query.selected)
         else:
             self.columns = [*query.extra_select, *query.values_select, *query.annotation_select]
-        self.instances = queryset._iterable_class is ModelIterable
-        if self.instances:
+        self.makes_models = queryset._iterable_class is ModelIterable
+        if self.makes_models:
             self._prepare_instances(queryset)
 
     def _prepare_instances(self, queryset: QuerySet) -> None:
@@ -72,16 +72,31 @@ class Compiled:
         )
         self.annotation_columns = dict(compiler.annotation_col_map)
 
-    def _fetch_one(self, values: dict):
+    def _fetch(self, values: dict, *, one: bool) -> list:
         params = list(self.params)
         for index, name in self.slots:
             params[index] = values[name]
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is not None and self.converters:
-            row = next(iter(self.compiler.apply_converters([row], self.converters)))
-        return row
+            rows = [cursor.fetchone()] if one else cursor.fetchall()
+        rows = [row for row in rows if row is not None]
+        if rows and self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        return rows
+
+    def _fetch_one(self, values: dict):
+        rows = self._fetch(values, one=True)
+        return rows[0] if rows else None
+
+    def _instance(self, row) -> Model:
+        instance = self.model.from_db(
+            self.using, self.init_list, row[self.model_columns], fetch_mode=self.fetch_mode
+        )
+        for populator in self.populators:
+            populator.populate(row, instance)
+        for name, column in self.annotation_columns.items():
+            setattr(instance, name, row[column])
+        return instance
 
     def first(self, **values) -> dict | None:
         """The first row for these values, by column name; None when there is none."""
@@ -91,19 +106,16 @@ class Compiled:
     def first_instance(self, **values) -> Model | None:
         """The first row for these values as the queryset's model instance, its
         `select_related` objects and annotations set as Django would set them."""
-        if not self.instances:
+        if not self.makes_models:
             raise TypeError("first_instance() needs a model queryset, not .values()")
         row = self._fetch_one(values)
-        if row is None:
-            return None
-        instance = self.model.from_db(
-            self.using, self.init_list, row[self.model_columns], fetch_mode=self.fetch_mode
-        )
-        for populator in self.populators:
-            populator.populate(row, instance)
-        for name, column in self.annotation_columns.items():
-            setattr(instance, name, row[column])
-        return instance
+        return None if row is None else self._instance(row)
+
+    def instances(self, **values) -> list[Model]:
+        """Every row for these values as model instances (see `first_instance`)."""
+        if not self.makes_models:
+            raise TypeError("instances() needs a model queryset, not .values()")
+        return [self._instance(row) for row in self._fetch(values, one=False)]
 
 
 def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="default"):

@@ -7,6 +7,7 @@ from registry.db import lower
 from registry.errors import NotFound
 from registry.models import Collection
 from registry.selectors.collections import COLLECTION_NOT_FOUND
+from registry.selectors.compiled import compiled
 
 COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
 VERSION_GONE = "That version is no longer linked to '{collection}'."
@@ -28,16 +29,22 @@ def lock_collection(collection_id: int) -> Collection:
     return collection
 
 
+def _collection_named(registry: str, collection: str):
+    """Every alias write through the API starts here, so the statement is compiled once
+    (selectors.compiled); values arrive as markers."""
+    return (
+        Collection.objects.select_for_update(of=("self",))
+        .select_related("registry")
+        .filter(registry__name__lower=lower(registry), name__lower=lower(collection))[:1]
+    )
+
+
 def lock_collection_named(user, registry: str, collection: str) -> Collection:
     """`lock_collection` by names (as URLs say them), with its registry, if `user` may
     see that registry: one statement. A miss says precisely what is missing, without
     telling a stranger that a restricted registry exists."""
-    locked = (
-        Collection.objects.select_for_update(of=("self",))
-        .select_related("registry")
-        .filter(registry__name__lower=lower(registry), name__lower=lower(collection))
-        .first()
-    )
+    query = compiled("lock-collection-named", _collection_named, "registry", "collection")
+    locked = query.first_instance(registry=registry, collection=collection)
     if locked is None:
         found = permissions.get_registry_for_user(user, registry)
         raise NotFound(COLLECTION_NOT_FOUND.format(name=collection, registry=found.name))
