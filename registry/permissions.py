@@ -62,9 +62,6 @@ DELETE_PROTECTED = (
 )
 
 
-_rank = rank
-
-
 class RoleChecker(ObjectPermissionChecker):
     """guardian's permission checker, asking only for the user's own grants.
 
@@ -91,7 +88,7 @@ def _checker(user) -> RoleChecker:
 def _granted_role(user, registry: Registry) -> str | None:
     """The highest role granted to the user in the registry (guardian object permissions)."""
     roles = [_ROLE_OF_PERM[p] for p in _checker(user).get_perms(registry) if p in _ROLE_OF_PERM]
-    return max(roles, key=_rank) if roles else None
+    return max(roles, key=rank) if roles else None
 
 
 def forget_cached_roles(user) -> None:
@@ -123,7 +120,7 @@ def _owner_role(user, registry: Registry) -> str | None:
     if user.is_superuser:
         return ADMIN
     role = _granted_role(user, registry)
-    if registry.visibility == Registry.Visibility.ORGANIZATION and _rank(role) < _rank(VIEWER):
+    if registry.visibility == Registry.Visibility.ORGANIZATION and rank(role) < rank(VIEWER):
         role = VIEWER
     return role
 
@@ -189,8 +186,8 @@ def _require(user, registry: Registry, needed: str, action: str) -> None:
     if role is None:
         raise NotFound(REGISTRY_NOT_FOUND.format(name=registry.name))
     # The API key's scope first, so its refusal names the scope rather than a role.
-    key_scopes.check(user, registry=registry, action=action, write=_rank(needed) > _rank(VIEWER))
-    if _rank(role) < _rank(needed):
+    key_scopes.check(user, registry=registry, action=action, write=rank(needed) > rank(VIEWER))
+    if rank(role) < rank(needed):
         template = NEED_ADMIN if needed == ADMIN else NEED_ROLE
         raise Forbidden(
             template.format(
@@ -225,11 +222,11 @@ def is_admin(user, registry: Registry) -> bool:
 
 
 def role_allows_write(role: str | None) -> bool:
-    return _rank(role) >= _rank(MEMBER)
+    return rank(role) >= rank(MEMBER)
 
 
 def role_allows_download(role: str | None) -> bool:
-    return _rank(role) >= _rank(VIEWER)
+    return rank(role) >= rank(VIEWER)
 
 
 def can_write(user, registry: Registry) -> bool:
@@ -313,5 +310,5 @@ def granted_roles(registry: Registry) -> list[tuple[AbstractBaseUser, str]]:
     for user, perms in users.items():
         roles = [_ROLE_OF_PERM[p] for p in perms if p in _ROLE_OF_PERM]
         if roles:
-            result.append((user, max(roles, key=_rank)))
+            result.append((user, max(roles, key=rank)))
     return sorted(result, key=lambda pair: pair[0].get_username())

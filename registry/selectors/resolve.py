@@ -7,6 +7,7 @@ database round trip. Only a changed answer loads the whole version.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import partial
 
@@ -71,10 +72,7 @@ class Resolved:
 
 def _versions(kind: RefKind, registry: str, collection: str, ref: str = ""):
     """`version_states()` narrowed to what a `kind` reference names (values may be markers)."""
-    versions = version_reads.version_states().filter(
-        collection__registry__name__lower=lower(registry),
-        collection__name__lower=lower(collection),
-    )
+    versions = version_reads.named_collection(version_reads.version_states(), registry, collection)
     if kind == RefKind.LATEST:
         return versions.order_by("-index")
     if kind == RefKind.INDEX:  # a cast: the value slot must stay a parameter
@@ -82,7 +80,9 @@ def _versions(kind: RefKind, registry: str, collection: str, ref: str = ""):
     return versions.filter(aliases__name__lower=lower(ref))
 
 
+@functools.cache
 def _facts() -> dict[str, str]:
+    """`_FACTS` and the linker's user name (the user model is known once apps load)."""
     return {**_FACTS, "linked_by": f"linked_by__{get_user_model().USERNAME_FIELD}"}
 
 

@@ -199,6 +199,14 @@ def get_version_state(collection: Collection, ref: str | Ref | int) -> VersionSt
     return VersionState.of(version)
 
 
+def named_collection(versions: QuerySet[LinkedVersion], registry: str, collection: str):
+    """`versions` of the collection these names (as URLs say them, any case) name."""
+    return versions.filter(
+        collection__registry__name__lower=lower(registry),
+        collection__name__lower=lower(collection),
+    )
+
+
 def find_version(user, registry_name: str, collection_name: str, ref: str | int) -> VersionState:
     """The version `ref` names in registry/collection (by name, as URLs say them), if
     `user` may see the registry: one query, registry and collection included.
@@ -207,10 +215,7 @@ def find_version(user, registry_name: str, collection_name: str, ref: str | int)
     stranger that a restricted registry exists).
     """
     parsed = Ref(RefKind.INDEX, ref) if isinstance(ref, int) else parse_ref(ref)
-    versions = version_states().filter(
-        collection__registry__name__lower=lower(registry_name),
-        collection__name__lower=lower(collection_name),
-    )
+    versions = named_collection(version_states(), registry_name, collection_name)
     version = filter_ref(versions, parsed).first()
     if version is None:
         registry = permissions.get_registry_for_user(user, registry_name)
