@@ -213,6 +213,15 @@ class VersionOut(Schema):
     source: SourceOut
     linked_at: datetime
     linked_by: str | None
+    ignored_aliases: list[str] = Field(
+        default_factory=list,
+        description="'latest' and 'vN' given as aliases: ignored, never stored.",
+    )
+    notice: str | None = Field(None, description="Says what was ignored, if anything.")
+
+
+class VersionPatch(Schema):
+    description: str = Field(max_length=100_000)
 
 
 class VersionSummary(Schema):
@@ -241,7 +250,15 @@ class LinkIn(Schema):
 
 
 class AliasIn(Schema):
-    name: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    name: str | None = Field(
+        None,
+        max_length=10_000,
+        json_schema_extra=ALIAS,
+        description="One alias, or several separated by commas.",
+    )
+    names: list[AliasStr] | None = Field(
+        None, max_length=100, description="Aliases exactly as given (they may hold commas)."
+    )
 
 
 class UseIn(Schema):

@@ -15,7 +15,7 @@ from registry import permissions
 from registry.db import lower
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
-from registry.names import Ref, alias_problem, is_reserved_alias
+from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.versions import VersionState, get_version_state
 from registry.services import automations
 from registry.services.events import RegistryEvent
@@ -31,7 +31,7 @@ SEVERAL_REFUSED = "{message} None of the aliases were added."
 
 
 def validate_alias_name(name: str) -> str:
-    name = (name or "").strip()
+    """One name that must be storable (a protected alias): reserved names are refused."""
     problem = alias_problem(name)
     if problem:
         raise Invalid(problem)
@@ -41,13 +41,17 @@ def validate_alias_name(name: str) -> str:
 
 
 def validate_alias_names(names: Iterable[str]) -> list[str]:
-    """Each name checked; a name given twice (in any case) is kept once."""
+    """The names to store: each checked against the rule, `latest` and `vN` dropped (W&B
+    ignores them; callers report them with `names.reserved_among`), and a name given
+    twice (in any case) kept once."""
     if isinstance(names, str):
         names = [names]  # one alias, not its characters
     kept, seen = [], set()
-    for raw in names:
-        name = validate_alias_name(raw)
-        if name.lower() not in seen:
+    for name in names:
+        problem = alias_problem(name)
+        if problem:
+            raise Invalid(problem)
+        if not is_reserved_alias(name) and name.lower() not in seen:
             seen.add(name.lower())
             kept.append(name)
     return kept
@@ -169,7 +173,8 @@ def add_aliases_at(
     actor,
 ) -> VersionState:
     """Add one or more aliases to the version `ref` names: all of them, or on any
-    refusal none. An alias another version of the collection holds moves here."""
+    refusal none. An alias another version of the collection holds moves here.
+    `latest` and `vN` are ignored; given only those, nothing changes."""
     names = list(names) if not isinstance(names, str) else [names]
     locked, state = _locked_state(actor, registry, collection, ref, _first(names))
     try:
@@ -177,6 +182,8 @@ def add_aliases_at(
     except Invalid as refusal:
         raise _all_or_none(refusal, names) from None
     if not wanted:
+        if reserved_among(names):
+            return state
         raise Invalid(NO_ALIAS_GIVEN)
     try:
         stored = apply_aliases(

@@ -103,12 +103,15 @@ def test_it_lets_an_admin_add_a_protected_alias(as_user, admin, zoo):
     assert aliases_of(zoo["versions"][0]) == ["best_model", "production"]
 
 
-def test_it_refuses_reserved_and_invalid_names(as_user, member, zoo):
+def test_it_ignores_reserved_names_and_refuses_invalid_ones(as_user, member, zoo):
     client = as_user(member)
-    latest = client.post(V0 + "aliases/", {"name": "latest"}, **htmx())
-    assert latest.status_code == 400
-    assert "is a default alias" in text(latest)
-    bad = client.post(V0 + "aliases/", {"name": "no spaces"}, **htmx())
+    latest = client.post(V0 + "aliases/", {"name": "latest, v9, fresh"}, **htmx())
+    assert latest.status_code == 200
+    assert "Ignored 'latest', 'v9'" in text(latest)
+    assert "fresh" in aliases_of(zoo["versions"][0])
+    page = client.post(V0 + "aliases/", {"name": "v3"}, follow=True)
+    assert "Ignored 'v3'" in text(page)
+    bad = client.post(V0 + "aliases/", {"name": "no/slash"}, **htmx())
     assert bad.status_code == 400
     assert "is not a valid alias" in text(bad)
 
