@@ -99,7 +99,8 @@ class Automation(models.Model):
     )
     name = models.CharField(max_length=128)
     event = models.CharField(max_length=32, choices=EventType.choices)
-    alias_regex = models.CharField(max_length=200, blank=True)
+    # Searched in the alias (W&B's matches_regex), not matched against all of it.
+    alias_regex = models.CharField(max_length=256, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     slack = models.ForeignKey(
         SlackDestination, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
