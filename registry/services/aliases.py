@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from registry import permissions
-from registry.db import lower
+from registry.db import fold, lower
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
 from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
@@ -58,8 +58,9 @@ def validate_alias_names(names: Iterable[str]) -> list[str]:
 
 
 def holders_of(collection: Collection, names: Iterable[str]) -> dict[str, Alias]:
-    """{lowercased name: the Alias} for those of `names` some version of `collection` holds."""
-    wanted = [n.lower() for n in names]
+    """{folded name: the Alias} for those of `names` some version of `collection` holds
+    (folded as the database lowers, `registry.db.fold`)."""
+    wanted = [fold(n) for n in names]
     if not wanted:
         return {}
     found = (
@@ -90,13 +91,13 @@ def apply_aliases(
     registry = collection.registry
     holders = holders_of(collection, names)
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if name.lower() in protected and (holder is None or holder.version_id != version.pk):
             verb = "add" if holder is None else "move"
             permissions.check_protected_alias(actor, registry, name, verb)
     stored, history, events, created = [], [], [], []
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if holder is not None and holder.version_id == version.pk:
             stored.append(holder.name)
             continue

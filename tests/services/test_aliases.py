@@ -318,3 +318,12 @@ def test_several_aliases_move_each_and_record_each(registry, member):
         ("staging", AliasEvent.Action.MOVE),
         ("candidate", AliasEvent.Action.ADD),
     ]
+
+
+@pytest.mark.parametrize(("first", "again"), [("Äpfel", "äPFEL"), ("İstanbul", "istanbul")])
+def test_names_differing_only_in_case_are_one_alias_in_any_script(registry, member, first, again):
+    a = link_new(member, registry)
+    b = link_new(member, registry)
+    add_alias(version=a, name=first, actor=member)
+    add_alias(version=b, name=again, actor=member)
+    assert list(Alias.objects.values_list("name", "version__index")) == [(first, 1)]
