@@ -98,6 +98,7 @@ class Automation(models.Model):
         Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="automations"
     )
     name = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
     event = models.CharField(max_length=32, choices=EventType.choices)
     # Searched in the alias (W&B's matches_regex), not matched against all of it.
     alias_regex = models.CharField(max_length=256, blank=True)

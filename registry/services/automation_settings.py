@@ -175,9 +175,11 @@ def _clean_automation(
     endpoint: WebhookEndpoint | None,
     alias_regex: str,
     payload_template: str,
+    description: str = "",
 ) -> None:
     registry = automation.registry
     automation.name = _check_name(name, "An automation", 128)
+    automation.description = (description or "").strip()
     if event not in EventType.values:
         raise Invalid(BAD_EVENT.format(event=event, allowed=", ".join(EventType.values)))
     automation.event = event
@@ -211,7 +213,8 @@ def _clean_automation(
 
 @transaction.atomic
 def create_automation(*, registry: Registry, actor, enabled: bool = True, **fields) -> Automation:
-    """fields: name, event, action, collection, slack, endpoint, alias_regex, payload_template."""
+    """fields: name, event, action, collection, slack, endpoint, alias_regex, payload_template,
+    description."""
     permissions.check_can_admin(actor, registry, "Adding an automation")
     automation = Automation(registry=registry, created_by=actor, enabled=enabled)
     _clean_automation(automation, **_defaults(fields))
@@ -222,6 +225,8 @@ def create_automation(*, registry: Registry, actor, enabled: bool = True, **fiel
 def update_automation(*, automation: Automation, actor, enabled: bool, **fields) -> Automation:
     registry = automation.registry
     permissions.check_can_admin(actor, registry, "Changing an automation")
+    # The settings page has no description field: an edit there keeps it.
+    fields.setdefault("description", automation.description)
     _clean_automation(automation, **_defaults(fields))
     automation.enabled = enabled
     return _save_unique(automation, registry, "an automation", automation.name)
