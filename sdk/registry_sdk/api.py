@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from registry_sdk import _state, config, paths, registries
 from registry_sdk.artifact import Artifact
+from registry_sdk.automations import Automation, NewAutomation, SlackIntegration, WebhookIntegration
 from registry_sdk.client import Client, q
 from registry_sdk.collection import ArtifactCollection
 from registry_sdk.errors import NotFound, UsageError
@@ -100,6 +102,97 @@ class Api:
 
     def collections(self, registry: str) -> list[dict[str, Any]]:
         return self._client.get(f"/registries/{q(registry)}/collections")
+
+    # Automations (registry admins). W&B's `entity` argument has no counterpart: integrations
+    # and automations belong to a registry; without `registry`, every one you administer.
+
+    def _integrations(self, registry: str | None) -> dict[str, Any]:
+        params = {"registry": registry} if registry else {}
+        return self._client._send("GET", "/automations/integrations", params=params).json()
+
+    def webhook_integrations(
+        self, entity: str | None = None, *, registry: str | None = None
+    ) -> Iterator[WebhookIntegration]:
+        return iter(
+            [
+                WebhookIntegration(
+                    registry=w["registry"],
+                    name=w["name"],
+                    url_endpoint=w["url"],
+                    has_token=w["has_token"],
+                    has_secret=w["has_secret"],
+                )
+                for w in self._integrations(registry)["webhooks"]
+            ]
+        )
+
+    def slack_integrations(
+        self, entity: str | None = None, *, registry: str | None = None
+    ) -> Iterator[SlackIntegration]:
+        return iter(
+            [
+                SlackIntegration(registry=s["registry"], channel_name=s["channel"])
+                for s in self._integrations(registry)["slack"]
+            ]
+        )
+
+    def integrations(self, entity: str | None = None, *, registry: str | None = None):
+        return iter(
+            [
+                *self.webhook_integrations(registry=registry),
+                *self.slack_integrations(registry=registry),
+            ]
+        )
+
+    def automations(
+        self, entity: str | None = None, *, name: str | None = None, registry: str | None = None
+    ) -> Iterator[Automation]:
+        params = {k: v for k, v in (("registry", registry), ("name", name)) if v}
+        found = self._client._send("GET", "/automations", params=params).json()
+        return iter([Automation._from(a) for a in found])
+
+    def automation(self, name: str, *, registry: str | None = None) -> Automation:
+        found = list(self.automations(name=name, registry=registry))
+        if len(found) != 1:
+            where = f" in registry '{registry}'" if registry else ""
+            raise (NotFound if not found else UsageError)(
+                f"{len(found) or 'No'} automations named '{name}'{where}"
+                + ("; pass registry= to choose one." if found else "."),
+                404 if not found else None,
+            )
+        return found[0]
+
+    def create_automation(
+        self,
+        obj: NewAutomation,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+        fetch_existing: bool = False,
+    ) -> Automation:
+        """Save `event >> action` (or `event.then(action)`) as an automation."""
+        body = obj._body(name, description, enabled)
+        if fetch_existing:
+            existing = list(self.automations(name=body["name"], registry=body["registry"]))
+            if existing:
+                return existing[0]
+        return Automation._from(self._client.post("/automations", body))
+
+    def update_automation(self, obj: Automation, **changes: Any) -> Automation:
+        """Save the changed fields of a fetched automation (and any `changes` given)."""
+        for key, value in changes.items():
+            setattr(obj, key, value)
+        url = f"/automations/{q(obj.registry)}/{q(obj._saved_name or obj.name)}"
+        return Automation._from(self._client.request("PATCH", url, json=obj._patch()))
+
+    def delete_automation(self, obj: Automation | str, *, registry: str | None = None) -> bool:
+        if isinstance(obj, Automation):
+            obj, registry = obj._saved_name or obj.name, obj.registry
+        if registry is None:
+            registry = self.automation(obj).registry
+        self._client.delete(f"/automations/{q(registry)}/{q(obj)}")
+        return True
 
 
 def login(key: str | None = None, host: str | None = None, **_ignored) -> bool:
