@@ -105,3 +105,12 @@ def test_any_wandb_alias_round_trips(world, alias):
     assert payloads["webhook"]["alias"] == alias
     slack_alias = alias.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert slack_alias in payloads["slack"]["text"]
+
+
+def test_slack_quotes_an_alias_that_holds_a_backtick():
+    from registry.webhooks.payloads import sample_values, slack_message
+
+    plain = slack_message({**sample_values(), "alias": "prod <eu>"})["text"]
+    ticked = slack_message({**sample_values(), "alias": "a`b"})["text"]
+    assert "added alias `prod &lt;eu&gt;` to" in plain
+    assert "added alias 'a`b' to" in ticked
