@@ -232,3 +232,14 @@ def test_several_aliases_are_refused_together_with_the_reason(as_user, member, z
     )
     assert 'value="candidate, production"' in body  # the input keeps what was typed
     assert aliases_of(zoo["versions"][0]) == ["best_model"]
+
+
+@pytest.mark.parametrize("name", ["..", "."])
+def test_an_alias_named_as_a_dot_segment_links_to_its_own_removal(as_user, member, zoo, name):
+    client = as_user(member)
+    client.post(V0 + "aliases/", {"name": name})
+    page = client.get(V0).content.decode()
+    remove_url = V0 + "aliases/" + name.replace(".", "%2E") + "/remove/"
+    assert f'action="{remove_url}"' in page
+    assert client.post(remove_url).status_code == 302
+    assert name not in aliases_of(zoo["versions"][0])
