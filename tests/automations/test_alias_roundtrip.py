@@ -91,6 +91,10 @@ def test_any_wandb_alias_round_trips(world, alias):
         found = world["api"].get("/api/v1/search", {"q": alias}).json()["results"]
         holders = [hit for hit in found if alias in [a["name"] for a in hit["aliases"]]]
         assert holders, found
+        results_page = world["page"].get("/search/", {"q": alias}).content.decode()
+        assert escape(alias) in results_page
+        if escape(alias) != alias:
+            assert f">{alias}<" not in results_page
 
     version_page = world["page"].get(f"/registries/Model/{quote(collection)}/v0/")
     assert version_page.status_code == 200
