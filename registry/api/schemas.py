@@ -28,6 +28,15 @@ TagStr = Annotated[str, Field(max_length=names.TAG_MAX, json_schema_extra=TAG)]
 TypeStr = Annotated[str, Field(max_length=64, json_schema_extra=TYPE)]
 AliasStr = Annotated[str, Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)]
 
+
+def declared(param, regex):
+    """A path parameter whose pattern the schema declares and the services enforce (with
+    their own message, or 404 for a name that cannot exist): pydantic's regex engine has
+    no look-arounds, which the alias rule uses."""
+    param.json_schema_extra = {**(param.json_schema_extra or {}), **rule(regex)}
+    return param
+
+
 # Path parameters: the same rules, enforced where the route reads them (a name that breaks
 # one is answered 400 naming the rule, before any lookup).
 RegistryName = Annotated[
@@ -43,10 +52,9 @@ CollectionName = Annotated[
 ]
 VersionRef = Annotated[
     str,
-    Path(
-        max_length=names.ALIAS_MAX,
-        pattern=names.ALIAS_RE.pattern,
-        description="`vN`, `latest` or an alias.",
+    declared(
+        Path(max_length=names.ALIAS_MAX, description="`vN`, `latest` or an alias."),
+        names.ALIAS_RE,
     ),
 ]
 EntityName = Annotated[
@@ -67,13 +75,17 @@ PATH_RULES = {
     "entity": names.NAME_RULE,
     "project": names.NAME_RULE,
     "ref": "a version is `vN`, `latest` or an alias, and " + names.ALIAS_RULE,
-    "name": names.ALIAS_RULE,
+    "alias": names.ALIAS_RULE,
+    "name": "an automation's name is 1-128 characters",
     "tag": names.TAG_RULE,
     "sha256": "a sha256 digest is 64 lowercase hexadecimal characters",
     "run_id": "a run id is at most 64 characters",
 }
+AutomationName = Annotated[
+    str, Path(min_length=1, max_length=128, description="An automation's name.")
+]
 AliasName = Annotated[
-    str, Path(max_length=names.ALIAS_MAX, pattern=names.ALIAS_RE.pattern, description="An alias.")
+    str, declared(Path(max_length=names.ALIAS_MAX, description="An alias."), names.ALIAS_RE)
 ]
 TagName = Annotated[
     str, Path(max_length=names.TAG_MAX, pattern=names.TAG_RE.pattern, description="A tag.")
@@ -191,6 +203,8 @@ class RegistryOut(Schema):
     visibility: str
     accepted_types: list[str]
     role: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class RegistryIn(Schema):
@@ -205,6 +219,18 @@ class RegistryIn(Schema):
     accepted_types: list[TypeStr] = Field(["model"], max_length=100)
 
 
+class RegistryPatch(Schema):
+    description: str | None = Field(None, max_length=100_000)
+    visibility: str | None = Field(
+        None, max_length=32, description="restricted (a registry cannot be made public again)"
+    )
+    accepted_types: list[TypeStr] | None = Field(
+        None,
+        max_length=100,
+        description="Types to accept; add-only, so every type already accepted must stay.",
+    )
+
+
 class CollectionOut(Schema):
     registry: str
     name: str
@@ -212,6 +238,8 @@ class CollectionOut(Schema):
     description: str
     tags: list[str]
     version_count: int
+    created_at: datetime
+    updated_at: datetime
 
 
 class CollectionIn(Schema):
@@ -260,6 +288,15 @@ class VersionOut(Schema):
     source: SourceOut
     linked_at: datetime
     linked_by: str | None
+    ignored_aliases: list[str] = Field(
+        default_factory=list,
+        description="'latest' and 'vN' given as aliases: ignored, never stored.",
+    )
+    notice: str | None = Field(None, description="Says what was ignored, if anything.")
+
+
+class VersionPatch(Schema):
+    description: str = Field(max_length=100_000)
 
 
 class VersionSummary(Schema):
@@ -288,7 +325,15 @@ class LinkIn(Schema):
 
 
 class AliasIn(Schema):
-    name: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    name: str | None = Field(
+        None,
+        max_length=10_000,
+        json_schema_extra=ALIAS,
+        description="One alias, or several separated by commas.",
+    )
+    names: list[AliasStr] | None = Field(
+        None, max_length=100, description="Aliases exactly as given (they may hold commas)."
+    )
 
 
 class UseIn(Schema):

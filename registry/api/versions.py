@@ -26,11 +26,12 @@ from registry.api.schemas import (
     TagsIn,
     UseIn,
     VersionOut,
+    VersionPatch,
     VersionRef,
     VersionSummary,
 )
 from registry.blob_response import blob_response
-from registry.names import split_list
+from registry.names import ignored_notice, reserved_among, split_list
 from registry.selectors import collections as collection_reads
 from registry.selectors import resolve as resolving
 from registry.selectors import sources
@@ -81,11 +82,13 @@ def version_payload(state: VersionState) -> dict:
     }
 
 
-def _answer(response: HttpResponse, state: VersionState) -> dict:
-    """A write's answer: the version as it is now, with its new ETag."""
+def _answer(response: HttpResponse, state: VersionState, given_aliases=()) -> dict:
+    """A write's answer: the version as it is now, with its new ETag, and which of the
+    aliases given were ignored (`latest`, `vN`)."""
     response["ETag"] = state.etag
     response["Cache-Control"] = "private, no-cache"
-    return version_payload(state)
+    ignored = reserved_among(given_aliases)
+    return {**version_payload(state), "ignored_aliases": ignored, "notice": ignored_notice(ignored)}
 
 
 def _state(request, registry: str, collection: str, ref: str) -> VersionState:
@@ -145,7 +148,7 @@ def link(
         description=payload.description,
     )
     state = get_version_state(linked.collection, linked.index)
-    return Status((201 if created else 200), _answer(response, state))
+    return Status((201 if created else 200), _answer(response, state, payload.aliases))
 
 
 @router.get(
@@ -190,6 +193,24 @@ def unlink(request, registry: RegistryName, collection: CollectionName, ref: Ver
     return Status(204, None)
 
 
+@router.patch(BASE + "/{ref}", response={200: VersionOut, **ERRORS})
+def update_version(
+    request,
+    response: HttpResponse,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    payload: VersionPatch,
+):
+    """Change the linked version's description (Member role). Metadata and files belong to
+    the immutable source version and cannot change."""
+    state = _state(request, registry, collection, ref)
+    version = tags.update_version_description(
+        version=state.version, description=payload.description, actor=request.auth
+    )
+    return _answer(response, get_version_state(state.version.collection, version.index))
+
+
 @router.post(BASE + "/{ref}/aliases", response={200: VersionOut, **ERRORS})
 def add_alias(
     request,
@@ -199,29 +220,27 @@ def add_alias(
     ref: VersionRef,
     payload: AliasIn,
 ):
-    """Add an alias (or several, comma-separated); one another version of the collection
-    holds moves here. All or none."""
+    """Add an alias (`name`: one, or several comma-separated; `names`: a list taken as
+    given); one another version of the collection holds moves here. All or none.
+    `latest` and `vN` are ignored and listed in `ignored_aliases`."""
+    given = payload.names if payload.names is not None else split_list(payload.name or "")
     state = aliases.add_aliases_at(
-        registry=registry,
-        collection=collection,
-        ref=ref,
-        names=split_list(payload.name),
-        actor=request.auth,
+        registry=registry, collection=collection, ref=ref, names=given, actor=request.auth
     )
-    return _answer(response, state)
+    return _answer(response, state, given)
 
 
-@router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})
+@router.delete(BASE + "/{ref}/aliases/{alias}", response={200: VersionOut, **ERRORS})
 def remove_alias(
     request,
     response: HttpResponse,
     registry: RegistryName,
     collection: CollectionName,
     ref: VersionRef,
-    name: AliasName,
+    alias: AliasName,
 ):
     state = aliases.remove_alias_at(
-        registry=registry, collection=collection, ref=ref, name=name, actor=request.auth
+        registry=registry, collection=collection, ref=ref, name=alias, actor=request.auth
     )
     return _answer(response, state)
 

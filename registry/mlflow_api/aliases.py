@@ -27,6 +27,9 @@ VERSION_AS_ALIAS = (
 def set_alias(request, user, params):
     collection = find_model(user, params.text("name"))
     alias = params.text("alias")
+    # MLflow refuses `latest` and `vN` as alias names; W&B's clients get them ignored.
+    if is_reserved_alias(alias):
+        raise Invalid(alias_service.RESERVED_ALIAS.format(name=alias.strip()))
     version = find_version(collection, params.text("version"))
     alias_service.add_alias(version=version, name=alias, actor=user)
     return {}

@@ -13,10 +13,10 @@ from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 
 from registry import permissions
-from registry.db import lower
+from registry.db import fold, lower
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
-from registry.names import Ref, alias_problem, is_reserved_alias
+from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.compiled import compiled
 from registry.selectors.versions import VersionState, get_version_state
 from registry.services import automations
@@ -33,7 +33,7 @@ SEVERAL_REFUSED = "{message} None of the aliases were added."
 
 
 def validate_alias_name(name: str) -> str:
-    name = (name or "").strip()
+    """One name that must be storable (a protected alias): reserved names are refused."""
     problem = alias_problem(name)
     if problem:
         raise Invalid(problem)
@@ -43,13 +43,17 @@ def validate_alias_name(name: str) -> str:
 
 
 def validate_alias_names(names: Iterable[str]) -> list[str]:
-    """Each name checked; a name given twice (in any case) is kept once."""
+    """The names to store: each checked against the rule, `latest` and `vN` dropped (W&B
+    ignores them; callers report them with `names.reserved_among`), and a name given
+    twice (in any case) kept once."""
     if isinstance(names, str):
         names = [names]  # one alias, not its characters
     kept, seen = [], set()
-    for raw in names:
-        name = validate_alias_name(raw)
-        if name.lower() not in seen:
+    for name in names:
+        problem = alias_problem(name)
+        if problem:
+            raise Invalid(problem)
+        if not is_reserved_alias(name) and name.lower() not in seen:
             seen.add(name.lower())
             kept.append(name)
     return kept
@@ -66,13 +70,14 @@ def _holders(collection: str, name: str):
 
 
 def holders_of(collection: Collection, names: Iterable[str]) -> dict[str, Alias]:
-    """{lowercased name: the Alias} for those of `names` some version of `collection` holds.
+    """{folded name: the Alias} for those of `names` some version of `collection` holds
+    (folded as the database lowers, `registry.db.fold`).
 
     One name (nearly every write) goes through a query compiled once (selectors.compiled;
     0.7 ms of CPU per API move built each time, PostgreSQL, in process).
     """
     names = list(names)
-    wanted = [n.lower() for n in names]
+    wanted = [fold(n) for n in names]
     if not wanted:
         return {}
     if len(wanted) == 1:
@@ -85,7 +90,7 @@ def holders_of(collection: Collection, names: Iterable[str]) -> dict[str, Alias]
             .only("name", "version__index", "version__collection_id")
             .filter(name__lower__in=wanted)
         )
-    return {alias.name.lower(): alias for alias in found}
+    return {fold(alias.name): alias for alias in found}
 
 
 def apply_aliases(
@@ -106,13 +111,13 @@ def apply_aliases(
     registry = collection.registry
     holders = holders_of(collection, names)
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if name.lower() in protected and (holder is None or holder.version_id != version.pk):
             verb = "add" if holder is None else "move"
             permissions.check_protected_alias(actor, registry, name, verb)
     stored, history, events, created = [], [], [], []
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if holder is not None and holder.version_id == version.pk:
             stored.append(holder.name)
             continue
@@ -189,7 +194,8 @@ def add_aliases_at(
     actor,
 ) -> VersionState:
     """Add one or more aliases to the version `ref` names: all of them, or on any
-    refusal none. An alias another version of the collection holds moves here."""
+    refusal none. An alias another version of the collection holds moves here.
+    `latest` and `vN` are ignored; given only those, nothing changes."""
     names = list(names) if not isinstance(names, str) else [names]
     locked, state = _locked_state(actor, registry, collection, ref, _first(names))
     try:
@@ -197,6 +203,8 @@ def add_aliases_at(
     except Invalid as refusal:
         raise _all_or_none(refusal, names) from None
     if not wanted:
+        if reserved_among(names):
+            return state
         raise Invalid(NO_ALIAS_GIVEN)
     try:
         stored = apply_aliases(
