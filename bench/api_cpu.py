@@ -41,8 +41,12 @@ def prepare(database_url: str, workdir: Path, sources: int) -> dict:
     }
     os.environ.update(env)
     py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([py, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [py, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     out = subprocess.run(
         [py, "bench/api_bench_setup.py", str(sources)],
         cwd=ROOT,
