@@ -7,6 +7,7 @@ from django.urls import path
 
 from registry.views import (
     collection,
+    compare,
     downloads,
     home,
     login,
@@ -39,6 +40,7 @@ urlpatterns = [
     path(S + "members/<str:username>/", registry_settings.member_update, name="member_update"),
     path(S + "general/", registry_settings.general_update, name="registry_general"),
     path(C, collection.collection_page, name="collection"),
+    path(C + "compare/v<int:base>...v<int:head>/", compare.compare_page, name="compare"),
     path(C + "description/", collection.collection_description, name="collection_description"),
     path(C + "delete/", collection.collection_delete, name="collection_delete"),
     path(C + "tags/", collection.collection_tag_add, name="collection_tag_add"),

@@ -21,26 +21,12 @@ from registry.services.aliases import add_alias
 from registry.services.linking import link_version, unlink_version
 from registry.services.tags import add_version_tags
 from registry.storage import store_bytes
-from tests.factories import make_project
+from tests.factories import log_files
 from tests.services.conftest import exactly
 
 
 def log(actor, files: dict[str, bytes], *, metadata=None, run=None, name="zoo-model"):
-    """A source version holding `files` (path -> content)."""
-    manifest = []
-    for path, content in files.items():
-        blob = store_bytes(content)
-        manifest.append(artifacts.ManifestEntry(path, blob.sha256, blob.size))
-    version, _ = artifacts.log_artifact_version(
-        project=make_project(actor),
-        name=name,
-        type_="model",
-        actor=actor,
-        metadata=metadata or {},
-        manifest=manifest,
-        run=run,
-    )
-    return version
+    return log_files(actor, files, metadata=metadata, run=run, name=name)
 
 
 def link(actor, registry, source, aliases=(), collection="zoo"):
