@@ -12,14 +12,20 @@ pages; each is served by one index (`alias_event_at_idx`, `link_record_time_idx`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import Lower, RowNumber
 
 from registry.db import lower
 from registry.errors import Invalid, NotFound
 from registry.models import AliasEvent, Collection, LinkRecord
 from registry.names import Ref, RefKind, parse_ref
+from registry.selectors.chips import Chip, chips_for
+from registry.selectors.versions import protected_names
 
 AT_INVALID = (
     "'{value}' is not an RFC 3339 time: give a date, a time and an offset, "
@@ -183,3 +189,54 @@ def _index_miss(collection: Collection, index: int | None, at: datetime) -> str:
     return INDEX_GONE.format(
         index=index, collection=collection.name, unlinked=moment(record.unlinked_at), at=moment(at)
     )
+
+
+def aliases_at(collection: Collection, at: datetime) -> dict[int, list[str]]:
+    """The aliases each version index held at `at`, in one query: per alias (ignoring
+    case), its last event at or before `at`; a removal leaves it on no version."""
+    ranked = (
+        AliasEvent.objects.filter(collection=collection, created_at__lte=at)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[Lower("alias")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("alias", "to_index")
+    )
+    held: dict[int, list[str]] = {}
+    for alias, index in ranked:
+        if index is not None:
+            held.setdefault(index, []).append(alias)
+    return held
+
+
+@dataclass(frozen=True)
+class RowAt:
+    """A version as the collection table showed it at a moment (`version` is its record)."""
+
+    version: LinkRecord
+    chips: list[Chip]
+
+    @property
+    def linked_now(self) -> bool:
+        return self.version.unlinked_at is None
+
+
+def version_rows_at(collection: Collection, at: datetime, page_number) -> tuple[Page, list[RowAt]]:
+    """One page of the versions linked at `at` (newest first) with their chips then."""
+    alive = linked_at(LinkRecord.objects.filter(collection=collection), at)
+    latest = alive.values_list("index", flat=True).first()
+    records = alive.select_related("linked_by", "source").order_by("-index")
+    page = Paginator(records, settings.REGISTRY_PAGE_SIZE).get_page(page_number)
+    held = aliases_at(collection, at) if page.object_list else {}
+    protected = protected_names(collection.registry)
+    rows = [
+        RowAt(
+            r, chips_for(held.get(r.index, ()), index=r.index, latest=latest, protected=protected)
+        )
+        for r in page.object_list
+    ]
+    return page, rows
