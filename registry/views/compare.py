@@ -74,4 +74,5 @@ def compare_page(request, registry, collection, base, head):
     anchors = {d.file.path: number for number, d in enumerate(diffs, start=1)}
     rows = [(f, anchors.get(f.path)) for f in files.object_list]
     context.update(result=result, summary=result.summary, files=files, rows=rows, diffs=diffs)
+    context["on_comparison"] = True  # the summary line needs no link to this very page
     return render_page(request, TEMPLATE, context)
