@@ -13,6 +13,7 @@ from registry.api import (
     compare,
     errors,
     fallback,
+    history,
     registries,
     runs,
     search,
@@ -36,5 +37,6 @@ api.add_router("/", artifacts.router)
 api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
 api.add_router("/registries", compare.router)
+api.add_router("/registries", history.router)
 api.add_router("/search", search.router)
 api.add_router("/", fallback.router)  # last: catches every other path
