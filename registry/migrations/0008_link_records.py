@@ -71,6 +71,7 @@ class Migration(migrations.Migration):
             model_name="linkrecord",
             name="collection",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="link_records",
                 to="registry.collection",

@@ -15,8 +15,9 @@ class LinkRecord(models.Model):
     Written by the linking services in the same transaction as the link or unlink.
     """
 
+    # No index of its own: the unique constraint and the time index both start with it.
     collection = models.ForeignKey(
-        Collection, on_delete=models.CASCADE, related_name="link_records"
+        Collection, on_delete=models.CASCADE, related_name="link_records", db_index=False
     )
     index = models.PositiveIntegerField()
     source = models.ForeignKey(

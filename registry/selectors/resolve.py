@@ -19,7 +19,7 @@ from django.utils import timezone
 from registry import key_auth, key_scopes, permissions
 from registry.db import lower
 from registry.errors import NotFound
-from registry.models import AliasEvent, ApiKey, LinkRecord, Registry
+from registry.models import AliasEvent, ApiKey, Collection, LinkRecord, Registry
 from registry.names import RefKind, parse_ref
 from registry.selectors import at_time
 from registry.selectors import versions as version_reads
@@ -240,12 +240,20 @@ def _at_query(kind: RefKind, registry: str, collection: str, at: str, ref: str =
         "collection__registry__name__lower": lower(registry),
         "collection__name__lower": lower(collection),
     }
+    # The collection's id as a value of its own (not a join), so the history is read
+    # backwards along its index from `at` and stops at the first row: a join would make
+    # the database read the collection's whole history and sort it.
+    in_collection = Subquery(
+        Collection.objects.filter(
+            registry__name__lower=lower(registry), name__lower=lower(collection)
+        ).values("pk")[:1]
+    )
     if kind == RefKind.ALIAS:
-        held = at_time.alias_event_at(AliasEvent.objects.filter(**named), ref, when)
-        index = held.values("to_index")[:1]
+        events = AliasEvent.objects.filter(collection_id=in_collection)
+        index = at_time.alias_event_at(events, ref, when).values("to_index")[:1]
     else:
         wanted = Cast(Value(ref), IntegerField()) if kind == RefKind.INDEX else None
-        records = LinkRecord.objects.filter(**named)
+        records = LinkRecord.objects.filter(collection_id=in_collection)
         index = at_time.index_at(records, kind, wanted, when).values("index")[:1]
     versions = version_reads.version_states().filter(**named, index=Subquery(index))
     return versions.values(*_facts().values())[:1]
