@@ -121,3 +121,9 @@ def test_a_move_back_in_the_history_links_to_its_comparison(as_user, member, pai
     url = "/registries/Model/zoo/compare/v1...v0/"
     assert f'hx-get="{url}?part=summary"' in page
     assert f'<a class="small" href="{url}">Compare v1 with v0</a>' in page
+
+
+def test_an_older_version_links_to_its_comparison_with_latest(as_user, viewer, pair):
+    page = text(as_user(viewer).get("/registries/Model/zoo/v0/"))
+    assert '<a href="/registries/Model/zoo/compare/v0...v1/">Compare with latest (v1)</a>' in page
+    assert "Compare with latest" not in text(as_user(viewer).get("/registries/Model/zoo/v1/"))
