@@ -25,6 +25,7 @@ LANE = 32
 BAR = 22
 LABEL_MIN = 30  # narrower bars carry their label in the link's name only
 TICKS = 5
+DETAIL = 26  # the line under the lanes where a hovered or focused bar says who moved it
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class TimelineSvg:
     ticks: list[Tick]
     marker_x: float | None  # the "as of" moment, when one is shown
     timeline: Timeline
+    detail_y: int = 0
 
 
 def layout(timeline: Timeline, collection, *, as_of: datetime | None = None) -> TimelineSvg:
@@ -97,8 +99,9 @@ def layout(timeline: Timeline, collection, *, as_of: datetime | None = None) -> 
         for i in range(TICKS)
     ]
     marker = x_of(as_of) if as_of is not None and since <= as_of <= until else None
-    height = AXIS + LANE * max(len(lanes), 1) + 8
-    return TimelineSvg(WIDTH, height, lanes, ticks, marker, timeline)
+    lanes_bottom = AXIS + LANE * max(len(lanes), 1)
+    height = lanes_bottom + DETAIL + 4
+    return TimelineSvg(WIDTH, height, lanes, ticks, marker, timeline, lanes_bottom + 18)
 
 
 def describe(bar: Bar) -> str:

@@ -66,8 +66,12 @@ def test_timeline_bars_are_links_a_keyboard_reaches(page, live_server, login, hi
     bars = page.locator("svg.timeline a")
     expect(bars).to_have_count(9)  # production 4, staging 4, candidate 1
     bar = page.get_by_role("link", name=re.compile(r"^production on v3 from .* still there$"))
+    detail = bar.locator(".bar-detail")
+    expect(detail).to_be_hidden()
     bar.focus()
     expect(bar).to_be_focused()
+    expect(detail).to_be_visible()  # who moved it and when, under the lanes
+    expect(detail).to_have_text(re.compile(r"^production on v3 from .* \(moved by root\)"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/registries/Model/zoo/v3/$"))
 
@@ -106,6 +110,7 @@ def test_it_saves_screenshots_of_the_timeline_and_a_comparison(
     page.set_viewport_size({"width": 1280, "height": 800})
     login(page, history["admin"])
     page.goto(live_server.url + ZOO + "?at=2026-11-03T06:00Z")
+    page.get_by_role("link", name=re.compile(r"^production on v2 from")).focus()
     screenshot("timeline")
     page.goto(live_server.url + ZOO + "compare/v0...v3/")
     screenshot("compare")
