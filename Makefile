@@ -12,7 +12,7 @@ WORKERS ?= 2
 PIP := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet
 
 .PHONY: run test screenshots install install-dev lint format chromium bench bench-api \
-	bench-vs-mlflow bench-search bench-automations clean
+	bench-vs-mlflow bench-search bench-automations bench-time-travel clean
 
 # `make run` installs what running needs (requirements.txt); `make test` adds the test and
 # tooling packages (requirements-dev.txt).
@@ -54,7 +54,7 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 # Benchmarks print figures; they are not tests (see README "Benchmarks").
-bench: bench-api bench-automations bench-search
+bench: bench-api bench-automations bench-search bench-time-travel
 
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench-api: install
@@ -83,6 +83,10 @@ bench-automations: install
 
 bench-search: install
 	bench/search_at_scale.sh $(or $(N),1000000)
+
+# Resolving at a moment vs now, and comparing two versions of 10,000 files (PostgreSQL).
+bench-time-travel: install
+	bench/time_travel_at_scale.sh $(or $(N),1000000)
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV) staticfiles .pytest_cache

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
-from django.db.models import Count, F, Max
+from django.db.models import Count, Exists, F, Max, OuterRef
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registry import tasks
-from registry.models import Alias, Blob, Collection, Delivery
+from registry.models import Alias, Blob, Collection, Delivery, LinkedVersion, LinkRecord
 from registry.storage import blob_name, iter_blob
 from registry.webhooks import outbox
 
@@ -123,6 +123,50 @@ def aliases(*, counts: dict | None = None) -> Iterator[Finding]:
         counts["aliases"] = Alias.objects.count()
 
 
+def history(*, counts: dict | None = None) -> Iterator[Finding]:
+    """Every linked version has an open link record: resolving `latest` or `vN` at a past
+    moment reads only the records, so a version without one would be missing there."""
+    open_record = LinkRecord.objects.filter(
+        collection_id=OuterRef("collection_id"), index=OuterRef("index"), unlinked_at=None
+    )
+    missing = LinkedVersion.objects.exclude(Exists(open_record))
+    n = missing.count()
+    if n:
+        yield Finding(
+            "history",
+            f"{n} linked versions have no open link record (written without the linking "
+            "service?), so 'latest' and vN at a past moment leave them out.",
+            fix=_record_links,
+        )
+    if counts is not None:
+        counts["link records"] = LinkRecord.objects.count()
+
+
+def _record_links() -> str:
+    """Open a record from each version's own link time; a record closed by mistake (the
+    version is linked) is reopened."""
+    open_record = LinkRecord.objects.filter(
+        collection_id=OuterRef("collection_id"), index=OuterRef("index"), unlinked_at=None
+    )
+    reopened = created = 0
+    for version in LinkedVersion.objects.exclude(Exists(open_record)).iterator(chunk_size=500):
+        updated = LinkRecord.objects.filter(
+            collection_id=version.collection_id, index=version.index
+        ).update(unlinked_at=None, unlinked_by=None)
+        if updated:
+            reopened += 1
+            continue
+        LinkRecord.objects.create(
+            collection_id=version.collection_id,
+            index=version.index,
+            source_id=version.source_id,
+            linked_at=version.linked_at,
+            linked_by_id=version.linked_by_id,
+        )
+        created += 1
+    return f"{created} link records created, {reopened} reopened"
+
+
 def deliveries(*, counts: dict | None = None) -> Iterator[Finding]:
     """Every delivery is finished, or due to be sent by a worker: none stuck or forgotten."""
     now = timezone.now()
@@ -163,4 +207,4 @@ def _resume_deliveries() -> str:
     return f"{logged} interrupted attempts logged; {sent} due deliveries sent"
 
 
-CHECKS = [blobs, versions, aliases, deliveries]
+CHECKS = [blobs, versions, aliases, history, deliveries]

@@ -178,3 +178,28 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(f"Browser tests cannot run in CI: {reason}.")
     for item in browser_items:
         item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class Clock:
+    """The time Django's `timezone.now()` tells, moved by the test (history needs days)."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def advance(self, **delta):
+        import datetime
+
+        self.now += datetime.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stops the clock at 2026-11-01T00:00:00Z; `clock.advance(minutes=5)` moves it."""
+    import datetime
+
+    from django.utils import timezone
+
+    fixed = Clock(datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
+    return fixed

@@ -61,3 +61,33 @@ def link_new(actor, registry, collection: str = "zoo", aliases=(), type_: str = 
         registry=registry, collection_name=collection, source=source, aliases=aliases, actor=actor
     )
     return linked
+
+
+def log_files(actor, files: dict[str, bytes], *, name="zoo-model", metadata=None, run=None):
+    """A committed source version holding `files` (path -> content)."""
+    manifest = []
+    for path, content in files.items():
+        blob = store_bytes(content)
+        manifest.append(artifacts.ManifestEntry(path, blob.sha256, blob.size))
+    version, _ = artifacts.log_artifact_version(
+        project=make_project(actor),
+        name=name,
+        type_="model",
+        actor=actor,
+        metadata=metadata or {},
+        manifest=manifest,
+        run=run,
+    )
+    return version
+
+
+def link_files(actor, registry, files: dict[str, bytes], *, aliases=(), collection="zoo", **kw):
+    """`log_files` linked into `registry/collection`; returns the LinkedVersion."""
+    linked, _ = link_version(
+        registry=registry,
+        collection_name=collection,
+        source=log_files(actor, files, **kw),
+        aliases=aliases,
+        actor=actor,
+    )
+    return linked

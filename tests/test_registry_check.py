@@ -135,3 +135,28 @@ def make_automation_for_check(registry, admin):
         )
 
     return make
+
+
+def test_it_reports_and_records_a_version_without_its_link_record(zoo):
+    from registry.models import LinkRecord
+
+    first = zoo[0]
+    LinkRecord.objects.filter(index=0).delete()
+    LinkRecord.objects.filter(index=1).update(unlinked_at=timezone.now())
+    status, output = check()
+    assert status == 1
+    assert (
+        "PROBLEM history: 2 linked versions have no open link record (written without the "
+        "linking service?), so 'latest' and vN at a past moment leave them out. "
+        "(--fix repairs this)" in output
+    )
+    status, output = check("--fix")
+    assert status == 0, output
+    assert "1 link records created, 1 reopened" in output
+    record = LinkRecord.objects.get(index=0)
+    assert (record.linked_at, record.source_id, record.unlinked_at) == (
+        first.linked_at,
+        first.source_id,
+        None,
+    )
+    assert check()[0] == 0

@@ -11,8 +11,10 @@ from ninja import NinjaAPI, Swagger
 from registry.api import (
     artifacts,
     automations,
+    compare,
     errors,
     fallback,
+    history,
     query,
     registries,
     runs,
@@ -36,6 +38,8 @@ api.add_router("/", runs.router)
 api.add_router("/", artifacts.router)
 api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
+api.add_router("/registries", compare.router)
+api.add_router("/registries", history.router)
 api.add_router("/search", search.router)
 api.add_router("/query", query.router)
 api.add_router("/automations", automations.router)

@@ -340,3 +340,59 @@ class UseIn(Schema):
     entity: str = Field(max_length=128, json_schema_extra=NAME)
     project: str = Field(max_length=128, json_schema_extra=NAME)
     run_id: str = Field(max_length=64)
+
+
+class CompareSide(Schema):
+    version: str
+    index: int
+    digest: str
+    source: str  # entity/project/artifact:vN
+    run: str | None  # entity/project/run_id of the run that logged it
+    inputs: list[str]  # what that run used, entity/project/artifact:vN
+    aliases: list[Chip]
+    tags: list[str]
+
+
+class FileSide(Schema):
+    sha256: str
+    size: int
+
+
+class FileChangeOut(Schema):
+    path: str
+    change: str  # added | removed | changed
+    base: FileSide | None
+    head: FileSide | None
+
+
+class MetadataChangeOut(Schema):
+    key: str  # nested keys joined with dots
+    change: str
+    base: Any = None  # null when added (the change says which side lacks the key)
+    head: Any = None  # null when removed
+
+
+class NamesChangeOut(Schema):
+    added: list[str]
+    removed: list[str]
+    kept: list[str]
+
+
+class FileCountsOut(Schema):
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+
+
+class CompareOut(Schema):
+    base: CompareSide
+    head: CompareSide
+    summary: str
+    file_counts: FileCountsOut
+    files: list[FileChangeOut]
+    metadata: list[MetadataChangeOut]
+    tags: NamesChangeOut
+    aliases: NamesChangeOut
+    inputs: NamesChangeOut
+    source_run_changed: bool

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from ninja import Router, Status
 
-from registry import body_cache, permissions
+from registry import body_cache, key_auth, permissions
 from registry.api import auth
 from registry.api.schemas import (
     ERRORS,
@@ -32,9 +32,9 @@ from registry.api.schemas import (
 )
 from registry.blob_response import blob_response
 from registry.names import ignored_notice, reserved_among, split_list
+from registry.selectors import at_time, sources
 from registry.selectors import collections as collection_reads
 from registry.selectors import resolve as resolving
-from registry.selectors import sources
 from registry.selectors.files import version_file, version_files
 from registry.selectors.versions import (
     VersionState,
@@ -157,14 +157,28 @@ def link(
     auth=None,
     openapi_extra={"security": [{"ApiKeyAuth": []}, {"SessionAuth": []}]},
 )
-def resolve(request, registry: RegistryName, collection: CollectionName, ref: VersionRef):
+def resolve(
+    request,
+    registry: RegistryName,
+    collection: CollectionName,
+    ref: VersionRef,
+    at: str | None = None,
+):
     """Resolve an alias, `vN` or `latest`. Send If-None-Match with the ETag to get a 304.
 
-    Authenticates by itself: a bearer key is checked in the same query that finds the
-    version, so a poll costs one database round trip.
+    `at` (RFC 3339, e.g. `2026-11-03T14:00:00Z`) answers the version the reference named at
+    that moment, from the alias and link history (shown as it is now); a 404 says what the
+    history holds instead. Authenticates by itself: without `at`, a bearer key is checked
+    in the same query that finds the version, so a poll costs one database round trip.
     """
     token = auth.bearer_token(request)
-    if token is not None:
+    if at is not None:
+        moment = at_time.parse_at(at)
+        user = auth.session_user(request) if token is None else key_auth.authenticate(token)
+        if user is None:
+            raise auth.refuse_bad_key(request)
+        resolved = resolving.resolve_at(user, registry, collection, ref, moment)
+    elif token is not None:
         user, resolved = resolving.resolve_with_key(token, registry, collection, ref)
         if user is None:
             raise auth.refuse_bad_key(request)

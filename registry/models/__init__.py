@@ -19,6 +19,7 @@ from registry.models.automations import (
     SlackDestination,
     WebhookEndpoint,
 )
+from registry.models.history import LinkRecord
 from registry.models.registries import (
     Collection,
     CollectionTag,
@@ -43,6 +44,7 @@ __all__ = [
     "EventType",
     "DeliveryAttempt",
     "FailureCount",
+    "LinkRecord",
     "LinkedVersion",
     "Project",
     "ProtectedAlias",

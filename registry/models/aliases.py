@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from registry.models.registries import Collection, LinkedVersion, Registry
@@ -104,7 +104,13 @@ class AliasEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["collection", "-id"], name="alias_event_coll_idx")]
+        indexes = [
+            models.Index(fields=["collection", "-id"], name="alias_event_coll_idx"),
+            # An alias at a moment: its last event at or before it (names ignore case).
+            models.Index(
+                F("collection"), Lower("alias"), F("created_at"), F("id"), name="alias_event_at_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.alias} {self.action}"

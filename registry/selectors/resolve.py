@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import IntegerField, Subquery, Value
+from django.db import connection, connections
+from django.db.models import CharField, IntegerField, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from registry import key_auth, key_scopes, permissions
 from registry.db import lower
 from registry.errors import NotFound
-from registry.models import ApiKey, Registry
+from registry.models import AliasEvent, ApiKey, Collection, LinkRecord, Registry
 from registry.names import RefKind, parse_ref
+from registry.selectors import at_time
 from registry.selectors import versions as version_reads
 from registry.selectors.chips import chips_for
 from registry.selectors.collections import get_collection
@@ -225,3 +226,57 @@ def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref
     )
     key_scopes.attach(user, scope)
     return user, _resolved(user, _named(raw))
+
+
+def _at_query(kind: RefKind, registry: str, collection: str, at: str, ref: str = ""):
+    """The facts of the version `kind`/`ref` named at `at`, from the history, in one statement.
+
+    The history subquery is not correlated with the outer row (it finds the collection by
+    name itself), so it runs once and the version is then read by its unique index.
+    """
+    # A text-typed slot: the real value is the database's own form of the datetime.
+    when = Value(at, output_field=CharField())
+    named = {
+        "collection__registry__name__lower": lower(registry),
+        "collection__name__lower": lower(collection),
+    }
+    # The collection's id as a value of its own (not a join), so the history is read
+    # backwards along its index from `at` and stops at the first row: a join would make
+    # the database read the collection's whole history and sort it.
+    in_collection = Subquery(
+        Collection.objects.filter(
+            registry__name__lower=lower(registry), name__lower=lower(collection)
+        ).values("pk")[:1]
+    )
+    if kind == RefKind.ALIAS:
+        events = AliasEvent.objects.filter(collection_id=in_collection)
+        index = at_time.alias_event_at(events, ref, when).values("to_index")[:1]
+    else:
+        wanted = Cast(Value(ref), IntegerField()) if kind == RefKind.INDEX else None
+        records = LinkRecord.objects.filter(collection_id=in_collection)
+        index = at_time.index_at(records, kind, wanted, when).values("index")[:1]
+    versions = version_reads.version_states().filter(**named, index=Subquery(index))
+    return versions.values(*_facts().values())[:1]
+
+
+def resolve_at(user, registry_name: str, collection_name: str, ref: str, at) -> Resolved:
+    """The version `ref` (alias, vN or latest) named at the moment `at`, as it is now.
+
+    A miss says what the history holds: when the alias first appeared, when it was
+    removed, or that the version it named has since been unlinked.
+    """
+    kind, value = _ref_value(ref)
+    raw = None
+    if value is not None:
+        names = ("registry", "collection", "at") + (() if kind == RefKind.LATEST else ("ref",))
+        query = compiled(f"resolve-at:{kind}", partial(_at_query, kind), *names)
+        values = {"registry": registry_name, "collection": collection_name}
+        values["at"] = connections[query.using].ops.adapt_datetimefield_value(at)
+        if kind != RefKind.LATEST:
+            values["ref"] = value
+        raw = query.first(**values)
+    if raw is None:
+        registry = permissions.get_registry_for_user(user, registry_name)
+        collection = get_collection(registry, collection_name)
+        raise at_time.why_not_at(collection, ref, at)
+    return _resolved(user, _named(raw))

@@ -291,3 +291,13 @@ def version_rows(collection: Collection, page_number) -> tuple[Page, list[Versio
         for v in page.object_list
     ]
     return page, rows
+
+
+def latest_without(version: LinkedVersion) -> LinkedVersion | None:
+    """What `latest` becomes if `version` (the latest) is unlinked: the next lower version."""
+    return (
+        LinkedVersion.objects.select_related("source")
+        .filter(collection_id=version.collection_id, index__lt=version.index)
+        .order_by("-index")
+        .first()
+    )

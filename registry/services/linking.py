@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from registry import permissions
 from registry.db import lower
@@ -17,6 +18,7 @@ from registry.models import (
     Collection,
     EventType,
     LinkedVersion,
+    LinkRecord,
     Registry,
 )
 from registry.names import name_problem
@@ -163,6 +165,13 @@ def link_version(
             linked_by=actor,
             description=description or source.description,
         )
+        LinkRecord.objects.create(
+            collection=collection,
+            index=index,
+            source=source,
+            linked_at=linked.linked_at,
+            linked_by=actor,
+        )
         automations.on_events(
             [
                 RegistryEvent(
@@ -199,5 +208,8 @@ def unlink_version(*, version: LinkedVersion, actor) -> None:
                 EventType.UNLINK_ARTIFACT, collection=collection, version=version, actor=actor
             )
         ]
+    )
+    LinkRecord.objects.filter(collection=collection, index=version.index).update(
+        unlinked_at=timezone.now(), unlinked_by=actor
     )
     version.delete()

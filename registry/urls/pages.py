@@ -7,7 +7,9 @@ from django.urls import path
 
 from registry.views import (
     collection,
+    compare,
     downloads,
+    history_export,
     home,
     login,
     registry_page,
@@ -38,7 +40,14 @@ urlpatterns = [
     path(S + "members/", registry_settings.member_add, name="member_add"),
     path(S + "members/<str:username>/", registry_settings.member_update, name="member_update"),
     path(S + "general/", registry_settings.general_update, name="registry_general"),
+    path(R + "alias-history.<str:fmt>", history_export.registry_history, name="registry_history"),
+    path(
+        C + "alias-history.<str:fmt>",
+        history_export.collection_history,
+        name="collection_history",
+    ),
     path(C, collection.collection_page, name="collection"),
+    path(C + "compare/v<int:base>...v<int:head>/", compare.compare_page, name="compare"),
     path(C + "description/", collection.collection_description, name="collection_description"),
     path(C + "delete/", collection.collection_delete, name="collection_delete"),
     path(C + "tags/", collection.collection_tag_add, name="collection_tag_add"),

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import permissions
+from registry.errors import Invalid
+from registry.selectors import at_time
 from registry.selectors.collections import collection_tags, first_protected_alias, get_collection
 from registry.selectors.registries import Access
+from registry.selectors.timeline import alias_timeline
 from registry.selectors.versions import version_rows
 from registry.services import collections
 from registry.views.forms import DescriptionForm, TagsForm
 from registry.views.pages import confirm_page, go_to, page_view, render_page, submit
+from registry.views.timeline import layout
 
 TEMPLATE = "registry/collection.html"
 
@@ -32,10 +38,42 @@ def _base(request, reg, coll) -> dict:
     }
 
 
+AS_OF_PICKED = "%Y-%m-%dT%H:%M"  # the value a datetime-local input shows and sends
+
+
+def as_of(request) -> tuple[datetime | None, str]:
+    """The `at` of the "as of" picker (RFC 3339, or the picker's UTC wall time) and the
+    refusal to show when it cannot be read."""
+    raw = (request.GET.get("at") or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        return at_time.parse_at(raw), ""
+    except Invalid as refusal:
+        try:  # the picker sends wall time without an offset; the page says it is UTC
+            return at_time.parse_at(raw + "Z"), ""
+        except Invalid:
+            return None, refusal.message
+
+
+def _versions(request, coll, at):
+    """The page of version rows: now, or as they were at `at`."""
+    if at is None:
+        return version_rows(coll, request.GET.get("page"))
+    return at_time.version_rows_at(coll, at, request.GET.get("page"))
+
+
 def _render_full(request, reg, coll, *, status=200, **extra):
     context = _base(request, reg, coll)
     access = context["access"]
-    page, rows = version_rows(coll, request.GET.get("page"))
+    at, at_error = as_of(request)
+    page, rows = _versions(request, coll, at)
+    context.update(
+        as_of=at,
+        as_of_value=at.astimezone(UTC).strftime(AS_OF_PICKED) if at else "",
+        as_of_error=at_error,
+        timeline=layout(alias_timeline(coll), coll, as_of=at),
+    )
     # Deleting needs an admin when a version holds a protected alias: a member sees why
     # instead of a button that would be refused.
     held = None
@@ -55,7 +93,9 @@ def _render_partial(request, reg, coll, partial: str, *, status=200, **extra):
     if partial == "tags":
         context["tags"] = collection_tags(coll)
     elif partial == "versions":
-        context["page_obj"], context["rows"] = version_rows(coll, request.GET.get("page"))
+        at, _ = as_of(request)
+        context["as_of"] = at
+        context["page_obj"], context["rows"] = _versions(request, coll, at)
     context.update(extra)
     return render_page(request, TEMPLATE, context, partial=partial, status=status)
 

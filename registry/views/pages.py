@@ -112,8 +112,12 @@ def page_not_found(request, exception=None):
     return error_page(request, NotFound(NO_SUCH_PAGE.format(path=request.path)))
 
 
-def confirm_page(request, registry, *, title, message, button, cancel, danger=False):
-    """The page that asks before a removal (GET); its form POSTs back to the same URL."""
+def confirm_page(request, registry, *, title, message, button, cancel, danger=False, diff=None):
+    """The page that asks before a removal (GET); its form POSTs back to the same URL.
+
+    `diff`: what an alias moving with the change would change (`MoveDiff`), shown above
+    the button.
+    """
     return render_page(
         request,
         "registry/confirm.html",
@@ -126,6 +130,7 @@ def confirm_page(request, registry, *, title, message, button, cancel, danger=Fa
             "button": button,
             "danger": danger,
             "cancel": cancel,
+            "diff": diff,
         },
     )
 

@@ -19,8 +19,9 @@ from registry.selectors.chips import ChipKind
 from registry.selectors.collections import get_collection
 from registry.selectors.files import version_files
 from registry.selectors.registries import Access
-from registry.selectors.versions import VersionState, find_version
+from registry.selectors.versions import VersionState, find_version, latest_without
 from registry.services import aliases, linking
+from registry.views.compare import move_diff
 from registry.views.forms import AliasesForm
 from registry.views.pages import confirm_page, go_to, page_view, render_page, submit
 
@@ -221,6 +222,10 @@ def unlink(request, registry, collection, index):
     if request.method == "GET":
         permissions.check_can_unlink(request.user, state.version, state.protected_alias)
         held = ", ".join(f"'{a}'" for a in state.aliases)
+        # Unlinking the latest version moves `latest` to the next one down: show what that
+        # changes for whoever resolves `latest`.
+        successor = latest_without(state.version) if state.latest == state.version.index else None
+        diff = move_diff("latest", state.version, successor) if successor else None
         return confirm_page(
             request,
             reg,
@@ -233,6 +238,7 @@ def unlink(request, registry, collection, index):
             button=f"Unlink v{index}",
             danger=True,
             cancel=version_url(coll, index),
+            diff=diff,
         )
     linking.unlink_version(version=state.version, actor=request.user)
     return go_to(request, reverse("collection", args=[reg.name, coll.name]))

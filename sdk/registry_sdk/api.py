@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from registry_sdk import _state, config, paths, registries
@@ -18,13 +19,25 @@ class Api:
     def __init__(self, api_key: str | None = None, base_url: str | None = None, **_ignored):
         self._client = Client(api_key, base_url) if (api_key or base_url) else _state.client()
 
-    def artifact(self, name: str, type: str | None = None) -> Artifact:
-        """A registry version: 'wandb-registry-<registry>/<collection>:<alias|vN|latest>'."""
+    def artifact(
+        self, name: str, type: str | None = None, at: datetime | str | None = None
+    ) -> Artifact:
+        """A registry version: 'wandb-registry-<registry>/<collection>:<alias|vN|latest>'.
+
+        `at` (a datetime, or an RFC 3339 string) gives the version the reference named at
+        that moment, from the server's alias and link history; a naive datetime is local
+        time. Raises NotFound, saying what the history holds, when it named none.
+        """
         path = paths.parse(name)
-        data = self._client.get(
+        url = (
             f"/registries/{q(path.registry)}/collections/{q(path.collection)}"
             f"/versions/{q(path.ref or 'latest')}"
         )
+        if at is None:
+            data = self._client.get(url)
+        else:
+            when = at if isinstance(at, str) else at.astimezone(UTC).isoformat()
+            data = self._client._send("GET", url, params={"at": when}).json()
         return Artifact._from_registry(self._client, data)
 
     def search(self, q: str, page: int = 1) -> list[dict[str, Any]]:

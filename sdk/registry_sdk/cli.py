@@ -98,14 +98,20 @@ def cmd_alias(args) -> int:
 
 
 def cmd_get(args) -> int:
-    _print_json(_version_payload(Api().artifact(args.version)))
+    _print_json(_version_payload(Api().artifact(args.version, at=args.at)))
     return 0
 
 
 def cmd_download(args) -> int:
-    art = Api().artifact(args.version)
+    art = Api().artifact(args.version, at=args.at)
     print(art.download(root=args.root))
     return 0
+
+
+AT_HELP = (
+    "the version the reference named at this moment (RFC 3339, e.g. 2026-11-03T14:00Z), "
+    "from the alias history"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,11 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("get", help="print a version as JSON")
     p.add_argument("version", metavar="REGISTRY/COLLECTION:ALIAS")
+    p.add_argument("--at", metavar="TIME", help=AT_HELP)
     p.set_defaults(func=cmd_get)
 
     p = sub.add_parser("download", help="download a version's files (verified)")
     p.add_argument("version", metavar="REGISTRY/COLLECTION:ALIAS")
     p.add_argument("--root", help="directory (default: ./artifacts/<collection>-<version>)")
+    p.add_argument("--at", metavar="TIME", help=AT_HELP)
     p.set_defaults(func=cmd_download)
     return parser
 

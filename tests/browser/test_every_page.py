@@ -42,6 +42,7 @@ def pages(ids: dict) -> list[tuple[str, dict[str, int]]]:
         ("/registries/Research/", {"member": 404}),
         ("/registries/Model/zoo_classifier/", {}),
         ("/registries/Model/zoo_classifier/v2/", {}),
+        ("/registries/Model/zoo_classifier/compare/v2...v3/", {}),
         (v3, {}),
         (v3 + "aliases/", writers),
         (v3 + "aliases/best_model/remove/", writers),

@@ -44,3 +44,22 @@ def test_its_data_is_searchable_and_runs_twice_without_clashing():
 def test_it_refuses_fewer_versions_than_one_collection_holds():
     with pytest.raises(CommandError, match="--versions must be at least 10"):
         call_command("seed_bulk", versions=5)
+
+
+@pytest.mark.django_db
+def test_its_history_leads_to_its_aliases_and_links():
+    from django.utils import timezone
+
+    from registry.models import AliasEvent, LinkRecord
+    from registry.selectors.at_time import held_index
+
+    call_command("seed_bulk", versions=100)
+    assert LinkRecord.objects.count() == LinkedVersion.objects.count() == 100
+    assert AliasEvent.objects.count() == 100  # ten per collection
+    now = timezone.now()
+    for alias in Alias.objects.select_related("collection", "version"):
+        assert held_index(alias.collection, alias.name, now) == alias.version.index
+        assert held_index(alias.collection, "latest", now) == 9
+    coll = Collection.objects.first()
+    linked = LinkedVersion.objects.get(collection=coll, index=4).linked_at
+    assert held_index(coll, "latest", linked) == 4

@@ -53,6 +53,7 @@ def bulk_versions(collection, actor, count: int, *, files_per_version: int = 1) 
         ArtifactVersion,
         Collection,
         LinkedVersion,
+        LinkRecord,
         VersionTag,
     )
     from registry.storage import store_bytes
@@ -88,6 +89,16 @@ def bulk_versions(collection, actor, count: int, *, files_per_version: int = 1) 
         for i, s in enumerate(sources)
     )
     Collection.objects.filter(pk=collection.pk).update(next_index=first + count)
+    LinkRecord.objects.bulk_create(
+        LinkRecord(
+            collection=collection,
+            index=v.index,
+            source=v.source,
+            linked_at=v.linked_at,
+            linked_by=actor,
+        )
+        for v in linked
+    )
     Alias.objects.bulk_create(
         Alias(collection=collection, version=v, name=f"bulk-{v.index}", created_by=actor)
         for v in linked

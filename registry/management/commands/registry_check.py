@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Check that every referenced blob is in storage with the right size (--deep: and "
         "sha256), that no vN can be reused, that every alias points into its own "
-        "collection, and that every delivery is finished or due. Exits 1 on a problem; "
+        "collection, that every linked version has its link record, and that every "
+        "delivery is finished or due. Exits 1 on a problem; "
         "--fix repairs what is safe to repair."
     )
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             *integrity.blobs(deep=deep, counts=counts),
             *integrity.versions(counts=counts),
             *integrity.aliases(counts=counts),
+            *integrity.history(counts=counts),
             *integrity.deliveries(counts=counts),
         ]
         checked = ", ".join(f"{n} {what}" for what, n in counts.items())

@@ -1,7 +1,9 @@
 """Generate a large synthetic catalogue for search benchmarks: `seed_bulk --versions N`.
 
-Per N linked versions: N/10 collections (one source artifact each, 10 versions), N/5
-aliases (custom, and `production` protected in every registry), N/5 version tags and N/10
+Per N linked versions: N/10 collections (one source artifact each, 10 versions, linked a
+day apart over the last ten days, each with its link record), N/5 aliases (custom, and
+`production` protected in every registry) with N history rows (the common alias walks
+from v0 to v8, a day at a time; the unique one is added once), N/5 version tags and N/10
 collection tags, spread over the core registries plus three bench registries, one of them
 restricted. Names mix a small vocabulary (so common words match many rows, as in real
 use) with unique parts (so exact look-ups find one). Rows go in with COPY on PostgreSQL
@@ -14,6 +16,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Iterator
+from datetime import UTC, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
@@ -23,11 +26,13 @@ from django.utils import timezone
 
 from registry.models import (
     Alias,
+    AliasEvent,
     Artifact,
     ArtifactVersion,
     Collection,
     CollectionTag,
     LinkedVersion,
+    LinkRecord,
     Project,
     ProtectedAlias,
     Registry,
@@ -36,6 +41,7 @@ from registry.models import (
 )
 
 VERSIONS_PER_COLLECTION = 10
+COMMON_WALK = 9  # history rows of the common alias: added to v0, moved up to v8
 BATCH = 100_000
 NOUNS = (
     "resnet bert gpt vit yolo unet clip whisper llama t5 mobilenet efficientnet detr sam "
@@ -72,9 +78,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(seed)
         registries = self._registries()
-        now = timezone.now()
-        if connection.vendor != "postgresql":
-            now = now.replace(tzinfo=None).isoformat(" ")  # how Django stores it in SQLite
+        moment = timezone.now()
+        now = _stamp(moment)
+        # Version i of every collection was linked i days after the first, ten days ago.
+        self.days = [moment - timedelta(days=VERSIONS_PER_COLLECTION - i) for i in range(10)]
         n_collections = versions // VERSIONS_PER_COLLECTION
         ids = {m: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for m in _MODELS}
         team, _ = Team.objects.get_or_create(name="bench")
@@ -100,8 +107,11 @@ class Command(BaseCommand):
         self._insert(Artifact, art_rows)
         self._insert(CollectionTag, ctag_rows)
         self._insert(ArtifactVersion, self._sources(collections, ids, now))
-        self._insert(LinkedVersion, self._linked(collections, ids, now))
-        self._insert(Alias, self._aliases(collections, ids, rng, now))
+        self._insert(LinkedVersion, self._linked(collections, ids))
+        self._insert(LinkRecord, self._records(collections, ids))
+        choices = [self._alias_choice(rng) for _ in collections]
+        self._insert(Alias, self._aliases(collections, ids, choices, now))
+        self._insert(AliasEvent, self._events(collections, ids, choices))
         self._insert(VersionTag, self._version_tags(collections, ids, rng))
         self._reset_sequences()
         if connection.vendor == "postgresql":
@@ -139,22 +149,57 @@ class Command(BaseCommand):
                 k = c * VERSIONS_PER_COLLECTION + index
                 yield (n + k, aid, index, f"{k:064x}", "", "{}", 1, 1, now)
 
-    def _linked(self, collections, ids, now) -> Iterator[tuple]:
+    def _linked(self, collections, ids) -> Iterator[tuple]:
         n, src = ids[LinkedVersion], ids[ArtifactVersion]
         for c, (cid, _aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
-                yield (n + k, cid, index, src + k, "", now, now)
+                linked_at = _stamp(self.days[index])
+                yield (n + k, cid, index, src + k, "", linked_at, linked_at)
 
-    def _aliases(self, collections, ids, rng, now) -> Iterator[tuple]:
-        """Two per collection: a common name (production, staging…) and a unique one."""
-        n, first_version = ids[Alias], ids[LinkedVersion]
+    def _records(self, collections, ids) -> Iterator[tuple]:
+        """The link history: each version linked on its day, none unlinked."""
+        n, src = ids[LinkRecord], ids[ArtifactVersion]
         for c, (cid, _aid) in enumerate(collections):
+            for index in range(VERSIONS_PER_COLLECTION):
+                k = c * VERSIONS_PER_COLLECTION + index
+                yield (n + k, cid, index, src + k, _stamp(self.days[index]))
+
+    @staticmethod
+    def _alias_choice(rng) -> tuple[str, str, int]:
+        """A collection's common alias, its unique alias and the index that holds it."""
+        common = rng.choice(COMMON_ALIASES)
+        rng.randrange(VERSIONS_PER_COLLECTION)  # kept: the rest of the catalogue stays put
+        unique = f"exp-{rng.getrandbits(32):08x}"
+        return common, unique, rng.randrange(VERSIONS_PER_COLLECTION)
+
+    def _aliases(self, collections, ids, choices, now) -> Iterator[tuple]:
+        """Two per collection: a common name (production, staging…) where its walk ended,
+        and a unique one."""
+        n, first_version = ids[Alias], ids[LinkedVersion]
+        for c, ((cid, _aid), (common, unique, at)) in enumerate(
+            zip(collections, choices, strict=True)
+        ):
             base = first_version + c * VERSIONS_PER_COLLECTION
-            common = rng.choice(COMMON_ALIASES)
-            unique = f"exp-{rng.getrandbits(32):08x}"
-            yield (n + 2 * c, cid, base + rng.randrange(VERSIONS_PER_COLLECTION), common, now)
-            yield (n + 2 * c + 1, cid, base + rng.randrange(VERSIONS_PER_COLLECTION), unique, now)
+            yield (n + 2 * c, cid, base + COMMON_WALK - 1, common, now)
+            yield (n + 2 * c + 1, cid, base + at, unique, now)
+
+    def _events(self, collections, ids, choices) -> Iterator[tuple]:
+        """The history behind `_aliases`: 10 rows per collection."""
+        n, first_version = ids[AliasEvent], ids[LinkedVersion]
+        per = COMMON_WALK + 1
+        half_hour = timedelta(minutes=30)
+        for c, ((cid, _aid), (common, unique, at)) in enumerate(
+            zip(collections, choices, strict=True)
+        ):
+            base = first_version + c * VERSIONS_PER_COLLECTION
+            for step in range(COMMON_WALK):
+                action = "add" if step == 0 else "move"
+                before = (step - 1, base + step - 1) if step else (None, None)
+                when = _stamp(self.days[step] + half_hour)
+                yield (n + per * c + step, cid, common, action, *before, step, base + step, when)
+            when = _stamp(self.days[at] + 2 * half_hour)
+            yield (n + per * c + COMMON_WALK, cid, unique, "add", None, None, at, base + at, when)
 
     def _version_tags(self, collections, ids, rng) -> Iterator[tuple]:
         """Two per collection on different versions: a common tag and a ticket number."""
@@ -230,7 +275,26 @@ _COLUMNS = {
         "linked_at",
         "updated_at",
     ],
+    LinkRecord: ["id", "collection_id", "index", "source_id", "linked_at"],
     Alias: ["id", "collection_id", "version_id", "name", "created_at"],
+    AliasEvent: [
+        "id",
+        "collection_id",
+        "alias",
+        "action",
+        "from_index",
+        "from_version_id",
+        "to_index",
+        "to_version_id",
+        "created_at",
+    ],
     VersionTag: ["id", "version_id", "name"],
 }
 _MODELS = list(_COLUMNS)
+
+
+def _stamp(moment):
+    """A time as the database takes it: aware on PostgreSQL, Django's text on SQLite."""
+    if connection.vendor == "postgresql":
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
