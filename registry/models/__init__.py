@@ -19,6 +19,7 @@ from registry.models.automations import (
     SlackDestination,
     WebhookEndpoint,
 )
+from registry.models.promotions import PromotionApproval, PromotionRequest, PromotionStatus
 from registry.models.registries import (
     Collection,
     CollectionTag,
@@ -45,6 +46,9 @@ __all__ = [
     "FailureCount",
     "LinkedVersion",
     "Project",
+    "PromotionApproval",
+    "PromotionRequest",
+    "PromotionStatus",
     "ProtectedAlias",
     "Registry",
     "Run",

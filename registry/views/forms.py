@@ -128,3 +128,13 @@ class ApiKeyForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmed removal: nothing to type."""
+
+
+class PromotionRequestForm(forms.Form):
+    alias = forms.CharField(required=False, max_length=ALIAS_MAX)
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class PromotionDecisionForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=2000)
+    override_reason = forms.CharField(required=False, max_length=2000)
