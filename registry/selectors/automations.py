@@ -9,7 +9,13 @@ from django.db.models import Count, Q
 from registry import permissions
 from registry.models import Automation, Collection, Delivery, EventType, Registry
 
-ALIAS_EVENTS = {EventType.ADD_ARTIFACT_ALIAS, EventType.REMOVE_ARTIFACT_ALIAS}
+ALIAS_EVENTS = {
+    EventType.ADD_ARTIFACT_ALIAS,
+    EventType.REMOVE_ARTIFACT_ALIAS,
+    EventType.PROMOTION_REQUESTED,
+    EventType.PROMOTION_APPROVED,
+    EventType.PROMOTION_REJECTED,
+}
 
 
 def alias_matches(automation: Automation, alias: str | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry.db import lower
+from registry.errors import Invalid
 from registry.models import LinkedVersion, ProtectedAlias, Registry, Run
 
 RUN_FINISHED = "Source run finished"
@@ -76,3 +77,17 @@ def approvals_check(policy: ProtectedAlias | None, approvals: int) -> GateCheck:
 def condition_checks(conditions: dict, version: LinkedVersion) -> list[GateCheck]:
     """One check per condition, evaluated in the database, with the version's value."""
     return []
+
+
+NOT_AN_OBJECT = (
+    'Conditions are a JSON object of field: condition, e.g. {"metadata.accuracy": '
+    '{"$gte": 0.9}}; got {kind}.'
+)
+
+
+def validate_conditions(conditions) -> dict:
+    if conditions in (None, ""):
+        return {}
+    if not isinstance(conditions, dict):
+        raise Invalid(NOT_AN_OBJECT.replace("{kind}", type(conditions).__name__))
+    return conditions

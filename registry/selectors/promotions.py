@@ -33,6 +33,7 @@ def promotions() -> QuerySet[PromotionRequest]:
     return PromotionRequest.objects.select_related(
         "collection__registry",
         "version__source__artifact__project__team",
+        "from_version",
         "requested_by",
         "decided_by",
     )

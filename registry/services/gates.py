@@ -6,9 +6,14 @@ about to reach a version: other alias writes pay no query for it.
 
 from __future__ import annotations
 
-from registry.errors import Forbidden, Invalid
-from registry.models import LinkedVersion, PromotionRequest, Registry
+from django.db import transaction
+
+from registry import permissions
+from registry.db import lower
+from registry.errors import Forbidden, Invalid, NotFound
+from registry.models import LinkedVersion, PromotionRequest, ProtectedAlias, Registry
 from registry.selectors import gates
+from registry.services.locks import lock_collections_of
 
 GATES_FAIL = (
     "Moving '{alias}' to v{index} of '{collection}' is blocked by its gates: {failing}. "
@@ -18,6 +23,9 @@ OVERRIDE_NEEDS_ORG_ADMIN = (
     "Overriding a failing gate needs an organization admin; your move was not made."
 )
 OVERRIDE_TOO_LONG = "An override reason is at most 2,000 characters."
+NOT_PROTECTED = "'{name}' is not a protected alias in registry '{registry}'; add it first."
+BAD_APPROVALS = "Required approvals is a whole number from 1 to {most}; got '{value}'."
+MOST_APPROVALS = 20
 
 
 def describe_failing(checks: list[gates.GateCheck]) -> str:
@@ -65,3 +73,34 @@ def check_gates(
             raise Forbidden(OVERRIDE_NEEDS_ORG_ADMIN)
         return override_reason
     return ""
+
+
+@transaction.atomic
+def set_policy(
+    *,
+    registry: Registry,
+    name: str,
+    required_approvals,
+    conditions: dict,
+    require_finished_run: bool,
+    actor,
+) -> ProtectedAlias:
+    """The gates of protected alias `name` (admins). Alias writes in flight finish first,
+    and later ones see the new policy (the same locks as changing what is protected)."""
+    permissions.check_can_admin(actor, registry, "Changing promotion gates")
+    try:
+        approvals = int(required_approvals)
+    except (TypeError, ValueError):
+        approvals = 0
+    if not 1 <= approvals <= MOST_APPROVALS:
+        raise Invalid(BAD_APPROVALS.format(most=MOST_APPROVALS, value=required_approvals))
+    conditions = gates.validate_conditions(conditions)
+    lock_collections_of(registry)
+    policy = ProtectedAlias.objects.filter(registry=registry, name__lower=lower(name)).first()
+    if policy is None:
+        raise NotFound(NOT_PROTECTED.format(name=name, registry=registry.name))
+    policy.required_approvals = approvals
+    policy.conditions = conditions
+    policy.require_finished_run = bool(require_finished_run)
+    policy.save(update_fields=["required_approvals", "conditions", "require_finished_run"])
+    return policy

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from registry import permissions
+from registry.errors import NotFound
 from registry.selectors import promotions as found
+from registry.selectors.compare import compare_versions
 from registry.selectors.registries import Access
 from registry.selectors.versions import find_version
 from registry.services import promotions
@@ -93,8 +95,14 @@ def _render_promotion(request, promotion, *, form=None, status=200):
 
 
 def changes_between(promotion):
-    """What changes if the alias moves: the version holding it now against the proposed."""
-    return None
+    """What changes if the alias moves: the version it held when requested against the
+    proposed one (None when it held none: everything is new)."""
+    if promotion.from_version_id is None:
+        return None
+    try:
+        return compare_versions(promotion.from_version, promotion.version)
+    except NotFound:
+        return None  # the earlier version was unlinked meanwhile
 
 
 @page_view

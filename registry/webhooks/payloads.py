@@ -12,12 +12,21 @@ VERBS = {
     "REMOVE_ARTIFACT_ALIAS": "removed alias",
     "UNLINK_ARTIFACT": "unlinked",
 }
+PROMOTION_VERBS = {
+    "PROMOTION_REQUESTED": "requested",
+    "PROMOTION_APPROVED": "approved",
+    "PROMOTION_REJECTED": "rejected",
+}
 
 
 def page_url(registry: str, collection: str, index: int | None = None) -> str:
     base = settings.REGISTRY_BASE_URL.rstrip("/")
     url = f"{base}/registries/{quote(registry, safe='')}/{quote(collection, safe='')}/"
     return url if index is None else f"{url}v{index}/"
+
+
+def absolute(path: str) -> str:
+    return settings.REGISTRY_BASE_URL.rstrip("/") + path if path else ""
 
 
 def event_values(event) -> dict:
@@ -44,6 +53,9 @@ def event_values(event) -> dict:
         ),
         "registry_name": registry.name,
         "artifact_metadata": source.metadata or {},
+        "promotion_url": absolute(event.extra.get("promotion_url", "")),
+        "promotion_reason": event.extra.get("promotion_reason", ""),
+        "promotion_comment": event.extra.get("promotion_comment", ""),
         # Not template variables: used by the Slack message.
         "_version_index": version.index,
     }
@@ -70,6 +82,16 @@ def slack_message(values: dict) -> dict:
         text = f"*{who}* added alias `{alias}` to {target}"
         if values["previous_version"]:
             text += f" (moved from {values['previous_version']})"
+    elif event_type in PROMOTION_VERBS:
+        request = f"<{values['promotion_url']}|promotion of `{alias}`>"
+        text = f"*{who}* {PROMOTION_VERBS[event_type]} the {request} to {target}"
+        if values["previous_version"]:
+            text += f" (now on {values['previous_version']})"
+        said = values[
+            "promotion_reason" if event_type == "PROMOTION_REQUESTED" else "promotion_comment"
+        ]
+        if said:
+            text += f": {_escape(said)}"
     elif event_type == "REMOVE_ARTIFACT_ALIAS":
         text = f"*{who}* removed alias `{alias}` from {target}"
     else:
