@@ -232,3 +232,52 @@ class UseIn(Schema):
     entity: str = Field(max_length=128, json_schema_extra=NAME)
     project: str = Field(max_length=128, json_schema_extra=NAME)
     run_id: str = Field(max_length=64)
+
+
+# Promotion requests
+
+
+class PromotionIn(Schema):
+    alias: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    reason: str = Field(max_length=2000, description="Why this version should hold the alias")
+
+
+class DecisionIn(Schema):
+    comment: str = Field("", max_length=2000)
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Organization admins only: move despite failing gates, for this reason",
+    )
+
+
+class ApprovalOut(Schema):
+    approver: str | None
+    comment: str
+    created_at: datetime
+
+
+class GateOut(Schema):
+    label: str
+    passed: bool
+    actual: str
+
+
+class PromotionOut(Schema):
+    id: int
+    registry: str
+    collection: str
+    alias: str
+    status: str = Field(description="pending | approved | rejected | withdrawn")
+    version: str
+    from_version: str | None = Field(description="what the alias held when requested")
+    requested_by: str | None
+    reason: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    comment: str
+    override_reason: str
+    approvals: list[ApprovalOut]
+    gates: list[GateOut]
+    url: str

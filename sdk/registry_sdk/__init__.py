@@ -24,6 +24,7 @@ from registry_sdk.errors import (
     UsageError,
     ValidationError,
 )
+from registry_sdk.promotion import Promotion
 from registry_sdk.run import Run, init
 
 
@@ -44,6 +45,7 @@ __all__ = [
     "Error",
     "NotFound",
     "PermissionDenied",
+    "Promotion",
     "RegistryError",
     "Run",
     "ServerError",

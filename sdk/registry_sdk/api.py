@@ -7,6 +7,7 @@ from typing import Any
 from registry_sdk import _state, config, paths
 from registry_sdk.artifact import Artifact
 from registry_sdk.client import Client, q
+from registry_sdk.promotion import Promotion
 
 
 class Api:
@@ -26,6 +27,17 @@ class Api:
         """Search registries, collections, versions, aliases and tags; one page of results."""
         response = self._client._send("GET", "/search", params={"q": q, "page": page})
         return response.json()["results"]
+
+    def promotions(self, registry: str, status: str | None = None) -> list[Promotion]:
+        """The registry's promotion requests, pending first; `status` narrows them."""
+        params = {"status": status} if status else {}
+        response = self._client._send("GET", f"/registries/{q(registry)}/promotions", params=params)
+        return [Promotion(self._client, data) for data in response.json()]
+
+    def promotion(self, registry: str, id: int) -> Promotion:
+        return Promotion(
+            self._client, self._client.get(f"/registries/{q(registry)}/promotions/{id}")
+        )
 
     def registries(self) -> list[dict[str, Any]]:
         return self._client.get("/registries")

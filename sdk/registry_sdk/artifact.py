@@ -9,6 +9,7 @@ from typing import Any
 
 from registry_sdk.client import Client, progress_bar, q, sha256_of
 from registry_sdk.errors import UsageError
+from registry_sdk.promotion import Promotion
 
 _RESERVED = re.compile(r"^(latest|v\d+)$", re.IGNORECASE)
 
@@ -160,6 +161,11 @@ class Artifact:
             f"/registries/{q(self.registry)}/collections/{q(self.collection)}"
             f"/versions/{q(self.version)}"
         )
+
+    def request_promotion(self, alias: str, reason: str) -> Promotion:
+        """Ask registry admins to move the protected `alias` onto this version."""
+        url = f"{self._version_url()}/promotions"
+        return Promotion(self._client, self._client.post(url, {"alias": alias, "reason": reason}))
 
     def save(self) -> Artifact:
         """Apply changes to `aliases` on this collection: adds new ones, removes dropped ones.
