@@ -9,7 +9,8 @@ import pytest
 from registry import permissions
 from registry.services import promotions, registries
 from tests.factories import link_new, make_user
-from tests.services.conftest import case, emitted  # noqa: F401  (shared fixtures)
+from tests.sdk.conftest import sdk_as  # noqa: F401  (shared fixtures)
+from tests.services.conftest import case, emitted  # noqa: F401
 
 
 def setup_zoo(registry, org_admin):

@@ -6,7 +6,7 @@ import pytest
 import registry_sdk as wandb
 
 from registry.services.registries import create_protected_alias
-from tests.sdk.conftest import live, sdk_as  # noqa: F401  (the live-server fixture)
+from tests.sdk.conftest import live
 
 
 @pytest.fixture
