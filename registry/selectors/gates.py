@@ -6,8 +6,10 @@ passes, and the value actually found, so a failing gate says what to fix.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from registry import predicates
 from registry.db import lower
 from registry.errors import Invalid
 from registry.models import LinkedVersion, ProtectedAlias, Registry, Run
@@ -19,9 +21,14 @@ APPROVALS = "Approved by {needed} admin{s} other than the requester"
 
 @dataclass(frozen=True)
 class GateCheck:
+    """`binding`: whether the move depends on this row alone. With $or, $nor or $not in
+    the conditions, single conditions may fail while the whole holds: they are shown for
+    their values and one row for the whole decides."""
+
     label: str
     passed: bool
     actual: str
+    binding: bool = True
 
 
 def policies_for(registry: Registry, names) -> dict[str, ProtectedAlias]:
@@ -74,9 +81,28 @@ def approvals_check(policy: ProtectedAlias | None, approvals: int) -> GateCheck:
     )
 
 
+ALL_CONDITIONS = "All conditions together"
+LOGICAL = ('"$or"', '"$nor"', '"$not"')
+
+
 def condition_checks(conditions: dict, version: LinkedVersion) -> list[GateCheck]:
-    """One check per condition, evaluated in the database, with the version's value."""
-    return []
+    """One row per condition, evaluated in the database, with the version's actual value."""
+    if not conditions:
+        return []
+    written = json.dumps(conditions)
+    alternatives = any(op in written for op in LOGICAL)
+    rows = [
+        GateCheck(r.condition, r.passed, _shown(r.actual), binding=not alternatives)
+        for r in predicates.explain_version_conditions(version, conditions)
+    ]
+    if alternatives:
+        whole = predicates.version_matches(version, conditions)
+        rows.append(GateCheck(ALL_CONDITIONS, whole, written))
+    return rows
+
+
+def _shown(value) -> str:
+    return "missing" if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
 NOT_AN_OBJECT = (
@@ -86,8 +112,10 @@ NOT_AN_OBJECT = (
 
 
 def validate_conditions(conditions) -> dict:
+    """Conditions as the query API's versions filter accepts them (FilterError says why not)."""
     if conditions in (None, ""):
         return {}
     if not isinstance(conditions, dict):
         raise Invalid(NOT_AN_OBJECT.replace("{kind}", type(conditions).__name__))
+    predicates.compile_filter("versions", conditions)
     return conditions

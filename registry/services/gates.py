@@ -29,7 +29,9 @@ MOST_APPROVALS = 20
 
 
 def describe_failing(checks: list[gates.GateCheck]) -> str:
-    return "; ".join(f"{c.label} (actual: {c.actual})" for c in checks if not c.passed)
+    return "; ".join(
+        f"{c.label} (actual: {c.actual})" for c in checks if not c.passed and c.binding
+    )
 
 
 def check_gates(
@@ -58,7 +60,7 @@ def check_gates(
         checks = gates.version_checks(policy, version)
         if promotion is None:
             checks.append(gates.approvals_check(policy, 1))
-        if all(c.passed for c in checks):
+        if all(c.passed for c in checks if c.binding):
             continue
         if not override_reason:
             raise Forbidden(
