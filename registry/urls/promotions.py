@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from registry.views import promotions
+from registry.views import promotion_gates, promotions
 
 # Before the collection pages: "promotions" is not a collection page (as "settings").
 P = "registries/<str:registry>/promotions/"
@@ -16,6 +16,11 @@ urlpatterns = [
     path(P + "<int:pk>/approve/", promotions.promotion_approve, name="promotion_approve"),
     path(P + "<int:pk>/reject/", promotions.promotion_reject, name="promotion_reject"),
     path(P + "<int:pk>/withdraw/", promotions.promotion_withdraw, name="promotion_withdraw"),
+    path(
+        "registries/<str:registry>/settings/protected-aliases/<str:name>/gates/",
+        promotion_gates.gates_page,
+        name="promotion_gates",
+    ),
     path(
         "registries/<str:registry>/<str:collection>/v<int:index>/promotions/",
         promotions.promotion_request,

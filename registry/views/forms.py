@@ -138,3 +138,9 @@ class PromotionRequestForm(forms.Form):
 class PromotionDecisionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
     override_reason = forms.CharField(required=False, max_length=2000)
+
+
+class GatesForm(forms.Form):
+    required_approvals = forms.IntegerField(min_value=1, max_value=20)
+    conditions = forms.JSONField(required=False)
+    require_finished_run = forms.BooleanField(required=False)
