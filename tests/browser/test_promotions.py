@@ -1,0 +1,95 @@
+"""Promotion in a real Chromium: a member asks, an admin approves, the chip moves."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from registry.services import registries
+from registry.services.aliases import add_alias as add_alias_service
+from tests.browser.conftest import browser_db
+from tests.browser.test_alias_flows import GRAY_FILL, add_alias, open_version
+
+
+def promote_setup(registry, org_admin, versions):
+    registries.create_protected_alias(registry=registry, name="production", actor=org_admin)
+    add_alias_service(version=versions[0], name="production", actor=org_admin)
+
+
+def as_admin(browser, live_server, admin):
+    from tests.browser.conftest import PASSWORD
+
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(admin.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page
+
+
+def request_from_version_page(page, live_server, index: int, reason: str):
+    open_version(page, live_server, index)
+    add_alias(page, "production")
+    expect(page.get_by_role("alert")).to_contain_text("only registry admins can move it")
+    page.get_by_role("link", name=f"Request promotion of 'production' to v{index}").click()
+    expect(page.get_by_label("Protected alias")).to_have_value("production")
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_role("button", name="Request promotion").click()
+    expect(page).to_have_url(re.compile(r"/registries/Model/promotions/\d+/$"))
+    expect(page.locator("#promotion-status")).to_have_text("Pending")
+    return page.url
+
+
+@browser_db
+def test_a_member_requests_and_an_admin_approves_in_one_click(
+    page, browser, live_server, login, member, admin, org_admin, registry, zoo_versions, screenshot
+):
+    promote_setup(registry, org_admin, zoo_versions)
+    login(page, member)
+    request_url = request_from_version_page(page, live_server, 1, "0.93 on the holdout set")
+    expect(page.locator("#promotion-move")).to_contain_text("From v0 → v1")
+    expect(page.locator("#changes-summary")).to_contain_text("1 file changed")
+    screenshot("promotion-request")
+
+    approver = as_admin(browser, live_server, admin)
+    approver.goto(live_server.url + "/registries/Model/")
+    approver.get_by_role("link", name=re.compile("^Promotions")).click()
+    row = approver.get_by_role("row").filter(has_text="0.93 on the holdout set")
+    row.get_by_label(re.compile("^Comment on")).fill("numbers hold up")
+    row.get_by_role("button", name="Approve").click()
+    expect(approver.get_by_role("status")).to_contain_text("is now on v1")
+
+    page.goto(request_url)
+    expect(page.locator("#promotion-status")).to_have_text("Approved")
+    expect(page.locator("#decided")).to_contain_text("numbers hold up")
+    open_version(page, live_server, 1)
+    chip = page.locator('#aliases [data-alias-kind="protected"]', has_text="production")
+    expect(chip).to_be_visible()
+    expect(chip).to_have_css("background-color", GRAY_FILL)
+    history = page.locator("#history")
+    expect(history.get_by_role("link", name=re.compile(r"^request #\d+$"))).to_be_visible()
+    expect(history).to_contain_text("moved v0 → v1")
+
+
+@browser_db
+def test_a_stale_approval_is_refused_with_what_changed(
+    page, browser, live_server, login, member, admin, org_admin, registry, zoo_versions
+):
+    promote_setup(registry, org_admin, zoo_versions)
+    login(page, member)
+    request_url = request_from_version_page(page, live_server, 1, "retrained on more data")
+    add_alias_service(version=zoo_versions[2], name="production", actor=org_admin)
+
+    approver = as_admin(browser, live_server, admin)
+    approver.goto(request_url)
+    expect(approver.locator("#stale-note")).to_contain_text("now on v2")
+    approver.get_by_role("button", name="Approve").click()
+    expect(approver.get_by_role("alert")).to_contain_text(
+        "it was on v0 and is now on v2 (changed by root"
+    )
+    open_version(page, live_server, 2)
+    expect(
+        page.locator('#aliases [data-alias-kind="protected"]', has_text="production")
+    ).to_be_visible()
