@@ -40,7 +40,7 @@ def promotion_payload(promotion, *, detail: found.PromotionDetail | None = None)
             for a in (detail.approvals if detail else [])
         ],
         "gates": [
-            {"label": c.label, "passed": c.passed, "actual": c.actual}
+            {"label": c.label, "passed": c.passed, "actual": c.actual, "outcome": c.outcome}
             for c in (detail.checks if detail else [])
         ],
         "url": promotions.promotion_url(promotion),

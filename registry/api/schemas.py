@@ -261,6 +261,7 @@ class GateOut(Schema):
     label: str
     passed: bool
     actual: str
+    outcome: str = Field(description="passes | waiting (approvals to come) | fails")
 
 
 class PromotionOut(Schema):

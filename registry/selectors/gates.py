@@ -29,6 +29,11 @@ class GateCheck:
     passed: bool
     actual: str
     binding: bool = True
+    waiting: bool = False  # not failed: more approvals may come
+
+    @property
+    def outcome(self) -> str:
+        return "passes" if self.passed else ("waiting" if self.waiting else "fails")
 
 
 def policies_for(registry: Registry, names) -> dict[str, ProtectedAlias]:
@@ -78,6 +83,7 @@ def approvals_check(policy: ProtectedAlias | None, approvals: int) -> GateCheck:
         APPROVALS.format(needed=needed, s="" if needed == 1 else "s"),
         approvals >= needed,
         f"{approvals} of {needed}",
+        waiting=approvals < needed,
     )
 
 

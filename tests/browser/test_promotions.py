@@ -4,17 +4,43 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
-from registry.services import registries
+from registry.services import gates, registries
 from registry.services.aliases import add_alias as add_alias_service
+from registry.services.linking import link_version
 from tests.browser.conftest import browser_db
 from tests.browser.test_alias_flows import GRAY_FILL, add_alias, open_version
+from tests.factories import make_source
+
+ACCURACY = [0.88, 0.93, 0.91]
 
 
-def promote_setup(registry, org_admin, versions):
+@pytest.fixture
+def scored_zoo(registry, org_admin):
+    """Model/zoo v0-v2 with an accuracy each; production (gated on accuracy) on v0."""
     registries.create_protected_alias(registry=registry, name="production", actor=org_admin)
+    versions = []
+    for accuracy in ACCURACY:
+        source = make_source(
+            org_admin, name="zoo-model", metadata={"accuracy": accuracy, "epochs": 12}
+        )
+        linked, _ = link_version(
+            registry=registry, collection_name="zoo", source=source, aliases=(), actor=org_admin
+        )
+        versions.append(linked)
     add_alias_service(version=versions[0], name="production", actor=org_admin)
+    # Gated after v0 got it (v0 would not pass): the moves from here on must.
+    gates.set_policy(
+        registry=registry,
+        name="production",
+        required_approvals=1,
+        conditions={"metadata.accuracy": {"$gte": 0.9}},
+        require_finished_run=False,
+        actor=org_admin,
+    )
+    return versions
 
 
 def as_admin(browser, live_server, admin):
@@ -44,13 +70,19 @@ def request_from_version_page(page, live_server, index: int, reason: str):
 
 @browser_db
 def test_a_member_requests_and_an_admin_approves_in_one_click(
-    page, browser, live_server, login, member, admin, org_admin, registry, zoo_versions, screenshot
+    page, browser, live_server, login, member, admin, scored_zoo, screenshot
 ):
-    promote_setup(registry, org_admin, zoo_versions)
     login(page, member)
     request_url = request_from_version_page(page, live_server, 1, "0.93 on the holdout set")
     expect(page.locator("#promotion-move")).to_contain_text("From v0 → v1")
-    expect(page.locator("#changes-summary")).to_contain_text("1 file changed")
+    expect(page.locator("#changes-summary")).to_contain_text(
+        "1 file changed; 1 metadata key changed"
+    )
+    checklist = page.locator("#gate-checklist")
+    expect(checklist.get_by_role("row").filter(has_text="metadata.accuracy")).to_contain_text(
+        "0.93"
+    )
+    expect(checklist).to_contain_text("waiting")
     screenshot("promotion-request")
 
     approver = as_admin(browser, live_server, admin)
@@ -75,12 +107,11 @@ def test_a_member_requests_and_an_admin_approves_in_one_click(
 
 @browser_db
 def test_a_stale_approval_is_refused_with_what_changed(
-    page, browser, live_server, login, member, admin, org_admin, registry, zoo_versions
+    page, browser, live_server, login, member, admin, org_admin, scored_zoo
 ):
-    promote_setup(registry, org_admin, zoo_versions)
     login(page, member)
     request_url = request_from_version_page(page, live_server, 1, "retrained on more data")
-    add_alias_service(version=zoo_versions[2], name="production", actor=org_admin)
+    add_alias_service(version=scored_zoo[2], name="production", actor=org_admin)
 
     approver = as_admin(browser, live_server, admin)
     approver.goto(request_url)

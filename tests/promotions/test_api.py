@@ -100,6 +100,7 @@ def test_approval_through_the_api_moves_the_alias_and_shows_the_checklist(
             "label": "Approved by 1 admin other than the requester",
             "passed": True,
             "actual": "1 of 1",
+            "outcome": "passes",
         }
     ]
     resolved = api.get("/api/v1/registries/Model/collections/zoo/versions/production")
