@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 
 from registry import permissions
@@ -170,3 +170,26 @@ def production_board(registry: Registry) -> tuple[list[str], list[BoardRow]]:
             )
         rows.append(BoardRow(collection, cells))
     return names, rows
+
+
+SEARCH_LIMIT = 20
+
+
+def pending_matching(user, text: str, filters: dict[str, str]) -> list[PromotionRequest]:
+    """Pending requests an admin can decide whose alias or collection matches the search
+    (`alias:`, `collection:` and `registry:` filters narrow them): one query."""
+    if not text and not {"alias", "collection"} & filters.keys():
+        return []
+    found = promotions().filter(
+        status=PromotionStatus.PENDING,
+        collection__registry__in=permissions.administered_registries(user),
+    )
+    if text:
+        found = found.filter(Q(alias__icontains=text) | Q(collection__name__icontains=text))
+    if "alias" in filters:
+        found = found.filter(alias__iexact=filters["alias"])
+    if "collection" in filters:
+        found = found.filter(collection__name__iexact=filters["collection"])
+    if "registry" in filters:
+        found = found.filter(collection__registry__name__iexact=filters["registry"])
+    return list(found.order_by("-id")[:SEARCH_LIMIT])
