@@ -78,20 +78,16 @@ def slack_message(values: dict) -> dict:
     who = _escape(values["event_author"] or "someone")
     target = f"<{url}|{_escape(collection)}:{version}>"
     alias = _escape(values["alias"])
+    if event_type in PROMOTION_VERBS:
+        text = _promotion_text(values, who, target, alias)
+        return {
+            "text": text,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        }
     if event_type == "ADD_ARTIFACT_ALIAS":
         text = f"*{who}* added alias `{alias}` to {target}"
         if values["previous_version"]:
             text += f" (moved from {values['previous_version']})"
-    elif event_type in PROMOTION_VERBS:
-        request = f"<{values['promotion_url']}|promotion of `{alias}`>"
-        text = f"*{who}* {PROMOTION_VERBS[event_type]} the {request} to {target}"
-        if values["previous_version"]:
-            text += f" (now on {values['previous_version']})"
-        said = values[
-            "promotion_reason" if event_type == "PROMOTION_REQUESTED" else "promotion_comment"
-        ]
-        if said:
-            text += f": {_escape(said)}"
     elif event_type == "REMOVE_ARTIFACT_ALIAS":
         text = f"*{who}* removed alias `{alias}` from {target}"
     else:
@@ -104,3 +100,21 @@ def sample_values() -> dict:
     from registry.webhooks.templating import SAMPLE_VALUES
 
     return {**SAMPLE_VALUES, "_version_index": 3}
+
+
+def _promotion_text(values: dict, who: str, target: str, alias: str) -> str:
+    """`*alice* requested <url|promotion of `production`> to zoo:v3 (now on v2) in registry
+    *Model*: why` — with the admin's comment for approvals and rejections."""
+    event_type = values["event_type"]
+    text = (
+        f"*{who}* {PROMOTION_VERBS[event_type]} "
+        f"<{values['promotion_url']}|promotion of `{alias}`> to {target}"
+    )
+    previous = values["previous_version"]
+    if previous and event_type != "PROMOTION_REJECTED":
+        text += f" ({'now' if event_type == 'PROMOTION_REQUESTED' else 'was'} on {previous})"
+    text += f" in registry *{_escape(values['registry_name'])}*"
+    said = values[
+        "promotion_reason" if event_type == "PROMOTION_REQUESTED" else "promotion_comment"
+    ]
+    return text + (f": {_escape(said)}" if said else ".")

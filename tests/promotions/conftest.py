@@ -8,8 +8,14 @@ import pytest
 
 from registry import permissions
 from registry.services import promotions, registries
+from tests.automations.conftest import (  # noqa: F401  (shared fixtures)
+    endpoint,
+    make_automation,
+    receiver,
+    slack_receiver,
+)
 from tests.factories import link_new, make_user
-from tests.sdk.conftest import sdk_as  # noqa: F401  (shared fixtures)
+from tests.sdk.conftest import sdk_as  # noqa: F401
 from tests.services.conftest import case, emitted  # noqa: F401
 
 
