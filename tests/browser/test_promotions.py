@@ -70,7 +70,7 @@ def request_from_version_page(page, live_server, index: int, reason: str):
 
 @browser_db
 def test_a_member_requests_and_an_admin_approves_in_one_click(
-    page, browser, live_server, login, member, admin, scored_zoo, screenshot
+    page, browser, live_server, login, member, admin, scored_zoo, screenshot, axe_check
 ):
     login(page, member)
     request_url = request_from_version_page(page, live_server, 1, "0.93 on the holdout set")
@@ -84,6 +84,7 @@ def test_a_member_requests_and_an_admin_approves_in_one_click(
     )
     expect(checklist).to_contain_text("waiting")
     screenshot("promotion-request")
+    axe_check()
 
     approver = as_admin(browser, live_server, admin)
     approver.goto(live_server.url + "/registries/Model/")
@@ -96,6 +97,7 @@ def test_a_member_requests_and_an_admin_approves_in_one_click(
     page.goto(request_url)
     expect(page.locator("#promotion-status")).to_have_text("Approved")
     expect(page.locator("#decided")).to_contain_text("numbers hold up")
+    approver.context.close()  # its keep-alive connections end before the server stops
     open_version(page, live_server, 1)
     chip = page.locator('#aliases [data-alias-kind="protected"]', has_text="production")
     expect(chip).to_be_visible()
@@ -103,6 +105,11 @@ def test_a_member_requests_and_an_admin_approves_in_one_click(
     history = page.locator("#history")
     expect(history.get_by_role("link", name=re.compile(r"^request #\d+$"))).to_be_visible()
     expect(history).to_contain_text("moved v0 → v1")
+    page.goto(live_server.url + "/registries/Model/promotions/board/")
+    board = page.locator("#board")
+    expect(board.get_by_role("row").filter(has_text="zoo")).to_contain_text("v1")
+    expect(board.get_by_role("link", name=re.compile(r"^request #\d+$"))).to_be_visible()
+    axe_check()
 
 
 @browser_db
@@ -120,6 +127,7 @@ def test_a_stale_approval_is_refused_with_what_changed(
     expect(approver.get_by_role("alert")).to_contain_text(
         "it was on v0 and is now on v2 (changed by root"
     )
+    approver.context.close()
     open_version(page, live_server, 2)
     expect(
         page.locator('#aliases [data-alias-kind="protected"]', has_text="production")

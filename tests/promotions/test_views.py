@@ -127,9 +127,8 @@ def test_approving_on_the_page_moves_the_alias_and_history_links_the_request(
     assert response.status_code == 302
     assert Alias.objects.get(name="production").version.index == 1
     version_page = text(client.get("/registries/Model/zoo/v1/"))
-    assert f'<a href="/registries/Model/promotions/{pending.pk}/">request #{pending.pk}</a>' in (
-        version_page
-    )
+    link = f'<a class="text-link" href="/registries/Model/promotions/{pending.pk}/">'
+    assert link + f"request #{pending.pk}</a>" in version_page
 
 
 def test_a_stale_approval_on_the_page_says_what_changed(registry, zoo, pending, admin, org_admin):
