@@ -107,3 +107,11 @@ def withdraw(request, registry: str, promotion_id: int):
     promotion = found.get_promotion(request.auth, registry, promotion_id)
     promotions.withdraw(promotion=promotion, actor=request.auth)
     return _full(found.get_promotion(request.auth, registry, promotion_id))
+
+
+@router.post(ONE + "/reconfirm", response={200: PromotionOut, **ERRORS})
+def reconfirm(request, registry: str, promotion_id: int):
+    """The requester re-confirms a stale request against where the alias is now."""
+    promotion = found.get_promotion(request.auth, registry, promotion_id)
+    promotions.reconfirm(promotion=promotion, actor=request.auth)
+    return _full(found.get_promotion(request.auth, registry, promotion_id))

@@ -51,9 +51,10 @@ ALREADY_APPROVED = (
 )
 STALE = (
     "'{alias}' moved since request #{id} was made: it was on {then} and is now on {now}"
-    "{by}. Approving would not move it from what the requester saw; withdraw this request "
-    "and request again from the current state."
+    "{by}. Approving would not move it from what the requester saw; the requester can "
+    "re-confirm the request against {now}, or withdraw it and request again."
 )
+NOT_STALE = "Request #{id} is current: '{alias}' is still on {now}; there is nothing to re-confirm."
 ONLY_REQUESTER = (
     "Only {requester}, who made request #{id}, can withdraw it; registry admins reject it instead."
 )
@@ -262,8 +263,7 @@ def reject(*, promotion: PromotionRequest, actor, comment: str) -> PromotionRequ
     return current
 
 
-@transaction.atomic
-def withdraw(*, promotion: PromotionRequest, actor) -> PromotionRequest:
+def _check_requester(promotion: PromotionRequest, actor, verb: str) -> None:
     permissions.check_can_view(actor, promotion.collection.registry)
     if promotion.requested_by_id != actor.pk:
         requester = promotion.requested_by
@@ -271,8 +271,36 @@ def withdraw(*, promotion: PromotionRequest, actor) -> PromotionRequest:
             ONLY_REQUESTER.format(
                 requester=requester.get_username() if requester else "the requester",
                 id=promotion.pk,
+                verb=verb,
             )
         )
+
+
+@transaction.atomic
+def reconfirm(*, promotion: PromotionRequest, actor) -> PromotionRequest:
+    """The requester confirms a stale request against where the alias is now. Approvals
+    given before were for another move, so they are dropped."""
+    _check_requester(promotion, actor, "re-confirm")
+    current = _locked_pending(promotion, "re-confirmed")
+    holder = aliases.holders_of(current.collection, [current.alias]).get(current.alias.lower())
+    now = holder.version.index if holder is not None else None
+    if now == current.from_index:
+        shown = f"v{now}" if now is not None else "no version"
+        raise Invalid(NOT_STALE.format(id=current.pk, alias=current.alias, now=shown))
+    if now == current.version.index:
+        raise Invalid(
+            ALREADY_HELD.format(index=now, collection=current.collection.name, alias=current.alias)
+        )
+    current.from_version = holder.version if holder is not None else None
+    current.from_index = now
+    current.save(update_fields=["from_version", "from_index"])
+    current.approvals.all().delete()
+    return current
+
+
+@transaction.atomic
+def withdraw(*, promotion: PromotionRequest, actor) -> PromotionRequest:
+    _check_requester(promotion, actor, "withdraw")
     current = _locked_pending(promotion, "withdrawn")
     _close(current, PromotionStatus.WITHDRAWN, actor, "")
     return current

@@ -16,6 +16,7 @@ urlpatterns = [
     path(P + "<int:pk>/approve/", promotions.promotion_approve, name="promotion_approve"),
     path(P + "<int:pk>/reject/", promotions.promotion_reject, name="promotion_reject"),
     path(P + "<int:pk>/withdraw/", promotions.promotion_withdraw, name="promotion_withdraw"),
+    path(P + "<int:pk>/reconfirm/", promotions.promotion_reconfirm, name="promotion_reconfirm"),
     path(
         "registries/<str:registry>/settings/protected-aliases/<str:name>/gates/",
         promotion_gates.gates_page,

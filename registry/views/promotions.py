@@ -21,6 +21,7 @@ PAGE_TEMPLATE = "registry/promotion.html"
 LIST_TEMPLATE = "registry/promotions.html"
 BOARD_TEMPLATE = "registry/production_board.html"
 REQUESTED = "Requested '{alias}' for v{index}; registry admins can now approve it."
+RECONFIRMED = "Request #{id} now moves '{alias}' from where it is now; admins can approve it."
 DECIDED = {
     "approved": "Request #{id} approved: '{alias}' is now on v{index}.",
     "pending": "Your approval of request #{id} is recorded; it needs more approvals.",
@@ -166,6 +167,23 @@ def promotion_withdraw(request, registry, pk):
         registry,
         pk,
         lambda promotion, data: promotions.withdraw(promotion=promotion, actor=request.user),
+    )
+
+
+@page_view
+@require_http_methods(["POST"])
+def promotion_reconfirm(request, registry, pk):
+    promotion = found.get_promotion(request.user, registry, pk)
+    return submit(
+        request,
+        PromotionDecisionForm(request.POST),
+        lambda data: promotions.reconfirm(promotion=promotion, actor=request.user),
+        refused=lambda form, status=400: _render_promotion(
+            request, promotion, form=form, status=status
+        ),
+        done=lambda confirmed: _render_promotion(request, confirmed),
+        success_url=_url,
+        success_message=lambda p: RECONFIRMED.format(id=p.pk, alias=p.alias),
     )
 
 

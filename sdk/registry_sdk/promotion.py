@@ -59,6 +59,11 @@ class Promotion:
         self._load(self._client.post(self._path() + "/withdraw"))
         return self
 
+    def reconfirm(self) -> Promotion:
+        """Your request, stale because the alias moved: ask again from where it is now."""
+        self._load(self._client.post(self._path() + "/reconfirm"))
+        return self
+
     def refresh(self) -> Promotion:
         self._load(self._client.get(self._path()))
         return self

@@ -132,3 +132,8 @@ def test_a_stale_approval_is_refused_with_what_changed(
     expect(
         page.locator('#aliases [data-alias-kind="protected"]', has_text="production")
     ).to_be_visible()
+    page.goto(request_url)
+    page.get_by_role("button", name="Re-confirm from v2").click()
+    expect(page.get_by_role("status")).to_contain_text("from where it is now")
+    expect(page.locator("#promotion-move")).to_contain_text("From v2 → v1")
+    expect(page.locator("#stale-note")).to_have_count(0)

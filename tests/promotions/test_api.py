@@ -115,6 +115,15 @@ def test_a_stale_approval_is_a_conflict(registry, zoo, pending, admin, org_admin
     assert response.status_code == 409
     assert "it was on v0 and is now on v2" in response.json()["detail"]
     assert Alias.objects.get(name="production").version.index == 2
+    reconfirmed = client_for(pending.requested_by).post(
+        f"/api/v1/registries/Model/promotions/{pending.pk}/reconfirm"
+    )
+    assert reconfirmed.status_code == 200 and reconfirmed.json()["from_version"] == "v2"
+    response = client_for(admin).post(
+        f"/api/v1/registries/Model/promotions/{pending.pk}/approve", {"comment": "ok"}
+    )
+    assert response.status_code == 200
+    assert Alias.objects.get(name="production").version.index == 1
 
 
 def test_the_list_filters_by_status_and_puts_pending_first(registry, zoo, alice, admin):

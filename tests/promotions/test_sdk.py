@@ -14,7 +14,7 @@ def linked_zoo(sdk_as, member, admin, registry, tmp_path):
     create_protected_alias(registry=registry, name="production", actor=admin)
     sdk_as(admin)
     with wandb.init(entity="admin", project="zoo") as run:
-        for n in range(2):
+        for n in range(3):
             (tmp_path / "m.pt").write_bytes(f"weights {n}".encode())
             art = wandb.Artifact("m", type="model")
             art.add_file(str(tmp_path / "m.pt"))
@@ -64,3 +64,24 @@ def test_a_member_withdraws_and_an_admin_rejects(sdk_as, linked_zoo, member, adm
     rejected = wandb.Api().promotion("Model", second.id).reject(comment="eval leaked")
     assert (rejected.status, rejected.comment) == ("rejected", "eval leaked")
     assert wandb.Api().artifact("wandb-registry-Model/zoo:production").version == "v0"
+
+
+@live
+def test_a_stale_request_is_reconfirmed_through_the_sdk(sdk_as, linked_zoo, member, admin):
+    from registry.models import Alias, LinkedVersion
+    from registry.services.aliases import add_alias
+
+    sdk_as(member)
+    promotion = (
+        wandb.Api()
+        .artifact("wandb-registry-Model/zoo:v1")
+        .request_promotion("production", reason="better")
+    )
+    add_alias(version=LinkedVersion.objects.get(index=2), name="production", actor=admin)
+    sdk_as(admin)
+    with pytest.raises(wandb.Conflict) as refused:
+        wandb.Api().promotion("Model", promotion.id).approve()
+    assert "it was on v0 and is now on v2" in str(refused.value)
+    assert promotion.reconfirm().from_version == "v2"
+    wandb.Api().promotion("Model", promotion.id).approve()
+    assert Alias.objects.get(name="production").version.index == 1

@@ -65,7 +65,9 @@ def test_it_lets_only_the_requester_withdraw(case, org_admin, alice):
     if case.role is None:
         expected = pytest.raises(NotFound)
     else:
-        message = promotions.ONLY_REQUESTER.format(requester="alice", id=request.pk)
+        message = promotions.ONLY_REQUESTER.format(
+            requester="alice", id=request.pk, verb="withdraw"
+        )
         expected = pytest.raises(Forbidden, match=exactly(message))
     with expected:
         promotions.withdraw(promotion=request, actor=case.actor)
@@ -148,6 +150,44 @@ def test_a_stale_approval_is_refused_naming_what_changed(registry, zoo, pending,
     assert holder_index(v2) == 2
     pending.refresh_from_db()
     assert pending.status == PromotionStatus.PENDING and not pending.approvals.exists()
+
+
+def test_the_requester_reconfirms_a_stale_request_and_it_can_be_approved(
+    registry, zoo, pending, alice, admin, org_admin
+):
+    gated_twice = dict(required_approvals=2)
+    gated(registry, org_admin, **gated_twice)
+    promotions.approve(promotion=pending, actor=admin)  # one of two
+    v2 = add_new_version(registry, org_admin)
+    add_aliases_at(
+        registry="Model",
+        collection="zoo",
+        ref=v2.index,
+        names=["production"],
+        actor=org_admin,
+        override_reason="hotfix",
+    )
+    with pytest.raises(
+        Forbidden,
+        match=exactly(
+            promotions.ONLY_REQUESTER.format(requester="alice", id=pending.pk, verb="re-confirm")
+        ),
+    ):
+        promotions.reconfirm(promotion=pending, actor=admin)
+    confirmed = promotions.reconfirm(promotion=pending, actor=alice)
+    assert (confirmed.from_index, confirmed.approvals.count()) == (2, 0)
+    promotions.approve(promotion=confirmed, actor=admin)
+    promotions.approve(promotion=confirmed, actor=org_admin)
+    assert holder_index(v2) == 1
+    message = promotions.NOT_PENDING.format(id=pending.pk, status="approved", verb="re-confirmed")
+    with pytest.raises(Conflict, match=exactly(message)):
+        promotions.reconfirm(promotion=pending, actor=alice)
+
+
+def test_a_current_request_has_nothing_to_reconfirm(registry, zoo, pending, alice):
+    message = promotions.NOT_STALE.format(id=pending.pk, alias="production", now="v0")
+    with pytest.raises(Invalid, match=exactly(message)):
+        promotions.reconfirm(promotion=pending, actor=alice)
 
 
 def add_new_version(registry, org_admin):
