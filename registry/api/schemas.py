@@ -226,6 +226,11 @@ class LinkIn(Schema):
 
 class AliasIn(Schema):
     name: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Organization admins only: move a protected alias past failing gates",
+    )
 
 
 class UseIn(Schema):

@@ -192,6 +192,7 @@ def add_alias(
         ref=ref,
         names=split_list(payload.name),
         actor=request.auth,
+        override_reason=payload.override_reason,
     )
     return _answer(response, state)
 

@@ -33,6 +33,8 @@ class ListField(forms.CharField):
 
 class AliasesForm(forms.Form):
     name = ListField(label="New alias", max_chars=ALIASES_INPUT_MAX)
+    # Organization admins moving a protected alias past its failing gates say why.
+    override_reason = forms.CharField(required=False, max_length=2000)
 
 
 class TagsForm(forms.Form):

@@ -140,6 +140,8 @@ def alias_add(request, registry, collection, index):
         extra = adding_context(state, access)
         if status == 403:
             extra["promotion_offer"] = _protected_typed(form, state)
+            # A failing gate: organization admins may move past it with a reason.
+            extra["override_offer"] = request.user.is_superuser and extra["promotion_offer"]
         return render_aliases(request, state, status=status, form=form, **extra)
 
     if request.method == "GET":
@@ -158,6 +160,7 @@ def alias_add(request, registry, collection, index):
             ref=index,
             names=data["name"],
             actor=request.user,
+            override_reason=data["override_reason"],
         ),
         refused=input_page,
         done=lambda state: render_alias_change(request, state),

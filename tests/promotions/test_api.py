@@ -153,3 +153,30 @@ def test_an_unknown_request_is_404_naming_it(registry, zoo, alice):
     assert response.json()["detail"] == (
         "Promotion request #999 does not exist in registry 'Model' or you do not have access to it."
     )
+
+
+def test_an_org_admin_overrides_a_failing_gate_through_the_api(registry, zoo, admin, org_admin):
+    from registry.models import AliasEvent
+    from registry.services import gates
+
+    gates.set_policy(
+        registry=registry,
+        name="production",
+        required_approvals=1,
+        conditions={},
+        require_finished_run=True,
+        actor=org_admin,
+    )
+    url = "/api/v1/registries/Model/collections/zoo/versions/v1/aliases"
+    refused = client_for(admin).post(url, {"name": "production", "override_reason": "outage"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == gates.OVERRIDE_NEEDS_ORG_ADMIN
+    refused = client_for(org_admin).post(url, {"name": "production"})
+    assert refused.status_code == 403
+    assert (
+        "blocked by its gates: Source run finished (actual: no run recorded)"
+        in (refused.json()["detail"])
+    )
+    moved = client_for(org_admin).post(url, {"name": "production", "override_reason": "outage"})
+    assert moved.status_code == 200
+    assert AliasEvent.objects.filter(alias="production").first().override_reason == "outage"

@@ -222,3 +222,44 @@ def test_saved_gates_show_on_the_settings_page(registry, zoo, admin, org_admin):
     )
     page = text(browser(admin).get("/registries/Model/settings/"))
     assert "<code>{&quot;tag&quot;: {&quot;$in&quot;: [&quot;validated&quot;]}}</code>" in page
+
+
+def test_an_org_admin_refused_by_a_gate_can_override_with_a_reason(registry, zoo, org_admin):
+    from registry.models import AliasEvent
+
+    gates.set_policy(
+        registry=registry,
+        name="production",
+        required_approvals=1,
+        conditions={},
+        require_finished_run=True,
+        actor=org_admin,
+    )
+    client = browser(org_admin)
+    refused = client.post("/registries/Model/zoo/v1/aliases/", {"name": "production"})
+    assert refused.status_code == 403
+    assert "blocked by its gates" in text(refused)
+    assert 'name="override_reason"' in text(refused)
+    moved = client.post(
+        "/registries/Model/zoo/v1/aliases/",
+        {"name": "production", "override_reason": "rollback during the outage"},
+    )
+    assert moved.status_code == 302
+    assert AliasEvent.objects.filter(alias="production").first().override_reason == (
+        "rollback during the outage"
+    )
+    history = text(client.get("/registries/Model/zoo/v1/"))
+    assert "Gates overridden: <q>rollback during the outage</q>" in history
+
+
+def test_registry_admins_are_not_offered_an_override(registry, zoo, admin, org_admin):
+    gates.set_policy(
+        registry=registry,
+        name="production",
+        required_approvals=1,
+        conditions={},
+        require_finished_run=True,
+        actor=org_admin,
+    )
+    refused = browser(admin).post("/registries/Model/zoo/v1/aliases/", {"name": "production"})
+    assert refused.status_code == 403 and 'name="override_reason"' not in text(refused)
