@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry import permissions
-from registry.errors import Conflict, Forbidden, Invalid
+from registry.errors import Conflict, Forbidden, Invalid, NotFound
 from registry.models import (
     AliasEvent,
     EventType,
@@ -60,6 +60,9 @@ ONLY_REQUESTER = (
 )
 NEED_COMMENT = "Say why you reject request #{id}: the requester sees your comment."
 TOO_LONG = "A {what} is at most 2,000 characters."
+REQUEST_GONE = (
+    "Request #{id} no longer exists: its version was unlinked from '{collection}' meanwhile."
+)
 LIMIT = 2000
 
 
@@ -113,7 +116,7 @@ def request_promotion(
     if name.lower() not in state.protected:
         raise Invalid(NOT_PROTECTED.format(alias=name, registry=locked.registry.name))
     reason = _text(reason, "reason")
-    if not reason or len(reason) > LIMIT:
+    if not reason:
         raise Invalid(NO_REASON.format(index=version.index, alias=name))
     holder = aliases.holders_of(locked, [name]).get(name.lower())
     if holder is not None and holder.version_id == version.pk:
@@ -147,8 +150,11 @@ def _locked_pending(promotion: PromotionRequest, verb: str) -> PromotionRequest:
     current = (
         PromotionRequest.objects.select_related("version__source__artifact__project__team")
         .select_related("requested_by", "from_version")
-        .get(pk=promotion.pk)
+        .filter(pk=promotion.pk)
+        .first()
     )
+    if current is None:  # its version was unlinked meanwhile, which deletes its requests
+        raise NotFound(REQUEST_GONE.format(id=promotion.pk, collection=collection.name))
     current.collection = collection
     current.version.collection = collection
     if current.status != PromotionStatus.PENDING:

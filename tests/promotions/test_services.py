@@ -341,3 +341,12 @@ def test_required_approvals_are_checked(registry, zoo, org_admin):
     message = gates.BAD_APPROVALS.format(most=20, value="0")
     with pytest.raises(Invalid, match=exactly(message)):
         gated(registry, org_admin, required_approvals="0")
+
+
+def test_a_request_whose_version_was_unlinked_is_gone(registry, zoo, pending, admin, org_admin):
+    from registry.services.linking import unlink_version
+
+    unlink_version(version=zoo[1], actor=org_admin)
+    message = promotions.REQUEST_GONE.format(id=pending.pk, collection="zoo")
+    with pytest.raises(NotFound, match=exactly(message)):
+        promotions.approve(promotion=pending, actor=admin)
