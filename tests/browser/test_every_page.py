@@ -18,7 +18,7 @@ def demo_site(db):
     from django.contrib.auth import get_user_model
 
     from registry.demo import create_demo
-    from registry.models import Automation, WebhookEndpoint
+    from registry.models import Automation, PromotionRequest, WebhookEndpoint
 
     create_demo()
     for user in get_user_model().objects.all():
@@ -27,6 +27,7 @@ def demo_site(db):
     return {
         "automation": Automation.objects.get(name="deploy-production").pk,
         "endpoint": WebhookEndpoint.objects.get(name="ci").pk,
+        "promotion": PromotionRequest.objects.get().pk,
     }
 
 
@@ -59,6 +60,7 @@ def pages(ids: dict) -> list[tuple[str, dict[str, int]]]:
         (settings + "protected-aliases/production/gates/", admin_only),
         ("/registries/Model/promotions/", {}),
         ("/registries/Model/promotions/board/", {}),
+        (f"/registries/Model/promotions/{ids['promotion']}/", {}),
         (v3 + "promotions/", writers),
         ("/search/?q=zoo", {}),
         ("/search/?q=foo:bar", {}),
