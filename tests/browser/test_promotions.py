@@ -69,7 +69,7 @@ def request_from_version_page(page, live_server, index: int, reason: str):
 
 
 @browser_db
-def test_a_member_requests_and_an_admin_approves_in_one_click(
+def test_a_member_requests_and_an_admin_approves_in_one_click_screenshot(
     page, browser, live_server, login, member, admin, scored_zoo, screenshot, axe_check
 ):
     login(page, member)
