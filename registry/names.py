@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-ALIAS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# W&B's rule: any character but '/' and ':' (which separate registry, collection and
+# version in a path), here also no control character and no space at either end.
+# Matched with fullmatch (`$` alone would let a trailing newline through); the same
+# pattern is the OpenAPI schema's.
+ALIAS_RE = re.compile(r"^(?!\s)[^/:\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,128}(?<!\s)$")
 ALIAS_MAX = 128
 _VERSION_REF_RE = re.compile(r"^v([0-9]+)$", re.IGNORECASE)
 # Version indexes are PositiveIntegerFields: a longer `vN` cannot name a version, and
@@ -19,8 +24,12 @@ TAG_MAX = 128
 TYPE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 ALIAS_RULE = (
-    "an alias is 1-128 characters: letters, digits, '.', '_' and '-', starting with a "
-    "letter or digit"
+    "an alias is 1-128 characters, any but '/', ':' and control characters, and does not "
+    "start or end with a space"
+)
+RESERVED_IGNORED = (
+    "Ignored {names}: 'latest' and 'vN' are assigned automatically, so they are never "
+    "stored as aliases."
 )
 NAME_RULE = "names are 1-128 characters: letters, digits, '.', '_' and '-'"
 REGISTRY_NAME_RULE = "registry names are 1-113 characters: letters, digits, '.', '_' and '-'"
@@ -64,6 +73,25 @@ def is_reserved_alias(name: str) -> bool:
     return parse_ref(name).kind != RefKind.ALIAS
 
 
+def reserved_among(names) -> list[str]:
+    """The names in `names` that are `latest` or `vN` (as given, each once): adding them
+    as aliases is ignored, as W&B ignores them, and the answer says so."""
+    if isinstance(names, str):
+        names = [names]
+    found: dict[str, str] = {}
+    for name in names or []:
+        if isinstance(name, str) and is_reserved_alias(name):
+            found.setdefault(name.strip().lower(), name.strip())
+    return list(found.values())
+
+
+def ignored_notice(names: list[str]) -> str | None:
+    """The sentence that says which reserved names were ignored, or None."""
+    if not names:
+        return None
+    return RESERVED_IGNORED.format(names=", ".join(f"'{n}'" for n in names))
+
+
 def split_list(raw: str) -> list[str]:
     """A comma-separated input ("a, b,") as its non-empty items.
 
@@ -74,9 +102,18 @@ def split_list(raw: str) -> list[str]:
 
 def alias_problem(name: str) -> str | None:
     """Why `name` cannot be an alias, or None. Reserved names are checked separately."""
-    if not name or len(name) > ALIAS_MAX or not ALIAS_RE.match(name):
-        return f"'{name}' is not a valid alias: {ALIAS_RULE}."
+    if not isinstance(name, str) or not ALIAS_RE.fullmatch(name):
+        return f"{_shown(name)} is not a valid alias: {ALIAS_RULE}."
     return None
+
+
+def _shown(value) -> str:
+    """A name quoted for a message, control characters escaped and long ones cut."""
+    text = str(value)
+    shown = text[:60] + ("..." if len(text) > 60 else "")
+    if any(unicodedata.category(c) == "Cc" for c in shown):
+        return repr(shown)
+    return f"'{shown}'"
 
 
 def name_problem(name: str, what: str) -> str | None:

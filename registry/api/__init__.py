@@ -10,9 +10,11 @@ from ninja import NinjaAPI, Swagger
 
 from registry.api import (
     artifacts,
+    automations,
     errors,
     fallback,
     promotions,
+    query,
     registries,
     runs,
     search,
@@ -37,4 +39,6 @@ api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
 api.add_router("/registries", promotions.router)
 api.add_router("/search", search.router)
+api.add_router("/query", query.router)
+api.add_router("/automations", automations.router)
 api.add_router("/", fallback.router)  # last: catches every other path

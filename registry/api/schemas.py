@@ -133,6 +133,8 @@ class RegistryOut(Schema):
     visibility: str
     accepted_types: list[str]
     role: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class RegistryIn(Schema):
@@ -142,6 +144,18 @@ class RegistryIn(Schema):
     accepted_types: list[TypeStr] = Field(["model"], max_length=100)
 
 
+class RegistryPatch(Schema):
+    description: str | None = Field(None, max_length=100_000)
+    visibility: str | None = Field(
+        None, max_length=32, description="restricted (a registry cannot be made public again)"
+    )
+    accepted_types: list[TypeStr] | None = Field(
+        None,
+        max_length=100,
+        description="Types to accept; add-only, so every type already accepted must stay.",
+    )
+
+
 class CollectionOut(Schema):
     registry: str
     name: str
@@ -149,6 +163,8 @@ class CollectionOut(Schema):
     description: str
     tags: list[str]
     version_count: int
+    created_at: datetime
+    updated_at: datetime
 
 
 class CollectionIn(Schema):
@@ -197,6 +213,15 @@ class VersionOut(Schema):
     source: SourceOut
     linked_at: datetime
     linked_by: str | None
+    ignored_aliases: list[str] = Field(
+        default_factory=list,
+        description="'latest' and 'vN' given as aliases: ignored, never stored.",
+    )
+    notice: str | None = Field(None, description="Says what was ignored, if anything.")
+
+
+class VersionPatch(Schema):
+    description: str = Field(max_length=100_000)
 
 
 class VersionSummary(Schema):
@@ -225,7 +250,15 @@ class LinkIn(Schema):
 
 
 class AliasIn(Schema):
-    name: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    name: str | None = Field(
+        None,
+        max_length=10_000,
+        json_schema_extra=ALIAS,
+        description="One alias, or several separated by commas.",
+    )
+    names: list[AliasStr] | None = Field(
+        None, max_length=100, description="Aliases exactly as given (they may hold commas)."
+    )
     override_reason: str = Field(
         "",
         max_length=2000,

@@ -22,10 +22,11 @@ from registry.api.schemas import (
     TagsIn,
     UseIn,
     VersionOut,
+    VersionPatch,
     VersionSummary,
 )
 from registry.blob_response import blob_response
-from registry.names import split_list
+from registry.names import ignored_notice, reserved_among, split_list
 from registry.selectors import collections as collection_reads
 from registry.selectors import resolve as resolving
 from registry.selectors import sources
@@ -77,11 +78,13 @@ def version_payload(state: VersionState) -> dict:
     }
 
 
-def _answer(response: HttpResponse, state: VersionState) -> dict:
-    """A write's answer: the version as it is now, with its new ETag."""
+def _answer(response: HttpResponse, state: VersionState, given_aliases=()) -> dict:
+    """A write's answer: the version as it is now, with its new ETag, and which of the
+    aliases given were ignored (`latest`, `vN`)."""
     response["ETag"] = state.etag
     response["Cache-Control"] = "private, no-cache"
-    return version_payload(state)
+    ignored = reserved_among(given_aliases)
+    return {**version_payload(state), "ignored_aliases": ignored, "notice": ignored_notice(ignored)}
 
 
 def _state(request, registry: str, collection: str, ref: str) -> VersionState:
@@ -135,7 +138,7 @@ def link(request, response: HttpResponse, registry: str, collection: str, payloa
         description=payload.description,
     )
     state = get_version_state(linked.collection, linked.index)
-    return Status((201 if created else 200), _answer(response, state))
+    return Status((201 if created else 200), _answer(response, state, payload.aliases))
 
 
 @router.get(
@@ -180,21 +183,36 @@ def unlink(request, registry: str, collection: str, ref: str):
     return Status(204, None)
 
 
+@router.patch(BASE + "/{ref}", response={200: VersionOut, **ERRORS})
+def update_version(
+    request, response: HttpResponse, registry: str, collection: str, ref: str, payload: VersionPatch
+):
+    """Change the linked version's description (Member role). Metadata and files belong to
+    the immutable source version and cannot change."""
+    state = _state(request, registry, collection, ref)
+    version = tags.update_version_description(
+        version=state.version, description=payload.description, actor=request.auth
+    )
+    return _answer(response, get_version_state(state.version.collection, version.index))
+
+
 @router.post(BASE + "/{ref}/aliases", response={200: VersionOut, **ERRORS})
 def add_alias(
     request, response: HttpResponse, registry: str, collection: str, ref: str, payload: AliasIn
 ):
-    """Add an alias (or several, comma-separated); one another version of the collection
-    holds moves here. All or none."""
+    """Add an alias (`name`: one, or several comma-separated; `names`: a list taken as
+    given); one another version of the collection holds moves here. All or none.
+    `latest` and `vN` are ignored and listed in `ignored_aliases`."""
+    given = payload.names if payload.names is not None else split_list(payload.name or "")
     state = aliases.add_aliases_at(
         registry=registry,
         collection=collection,
         ref=ref,
-        names=split_list(payload.name),
+        names=given,
         actor=request.auth,
         override_reason=payload.override_reason,
     )
-    return _answer(response, state)
+    return _answer(response, state, given)
 
 
 @router.delete(BASE + "/{ref}/aliases/{name}", response={200: VersionOut, **ERRORS})

@@ -104,8 +104,10 @@ class Automation(models.Model):
         Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="automations"
     )
     name = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
     event = models.CharField(max_length=32, choices=EventType.choices)
-    alias_regex = models.CharField(max_length=200, blank=True)
+    # Searched in the alias (W&B's matches_regex), not matched against all of it.
+    alias_regex = models.CharField(max_length=256, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     slack = models.ForeignKey(
         SlackDestination, null=True, blank=True, on_delete=models.RESTRICT, related_name="+"

@@ -18,12 +18,12 @@ from django.db.models.lookups import Exact, In
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from registry.models import LinkedVersion
 from registry.predicates.errors import FilterError
 from registry.predicates.json_type import JSONTypeOf
 
 NOTHING = Q(pk__in=[])
 COMPARISONS = {"$gt": "gt", "$gte": "gte", "$lt": "lt", "$lte": "lte"}
-_VERSION_NAME = re.compile(r"^v([0-9]{1,9})$")
 REGISTRY_PREFIX = "wandb-registry-"
 
 
@@ -143,9 +143,7 @@ class AliasField(NameSetField):
         version_name = Concat(Value("v"), Cast("index", CharField()), output_field=CharField())
         derived = Q(CharField().get_lookup(lookup)(version_name, value))
         if _python_lookup(lookup, value, "latest"):
-            newest = self.model._meta.get_field("version").related_model.objects.filter(
-                collection=OuterRef("collection")
-            )
+            newest = LinkedVersion.objects.filter(collection=OuterRef("collection"))
             derived |= Q(index=Subquery(newest.order_by("-index").values("index")[:1]))
         return derived
 
@@ -164,7 +162,7 @@ class AliasField(NameSetField):
         if version is None:
             return []
         newest = (
-            queryset.model.objects.filter(collection=version["collection"])
+            LinkedVersion.objects.filter(collection=version["collection"])
             .order_by("-index")
             .values_list("index", flat=True)
             .first()

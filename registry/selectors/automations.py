@@ -19,10 +19,12 @@ ALIAS_EVENTS = {
 
 
 def alias_matches(automation: Automation, alias: str | None) -> bool:
-    """The optional alias filter: the whole alias must match, case-insensitively."""
+    """The optional alias filter, W&B's `matches_regex`: the pattern is searched in the
+    alias (`^prod` matches `prod-candidate`; `^prod$` only `prod`), ignoring case as
+    alias uniqueness does."""
     if not automation.alias_regex or automation.event not in ALIAS_EVENTS:
         return True
-    return re.fullmatch(automation.alias_regex, alias or "", re.IGNORECASE) is not None
+    return re.search(automation.alias_regex, alias or "", re.IGNORECASE) is not None
 
 
 def enabled_automations(collection: Collection, event_types: str | set[str]) -> list[Automation]:

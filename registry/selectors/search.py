@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 
 from registry import permissions
+from registry.db import fold
 from registry.models import Alias, Collection, CollectionTag, VersionTag
 from registry.names import RefKind, parse_ref
 from registry.selectors.search_feeds import (
@@ -87,19 +88,21 @@ def parse_query(q: str | None) -> ParsedQuery:
     filters: dict[str, str] = {}
     for token in raw.split():
         if "/" in token:
-            filters.update(_path_filters(token.lower()))
+            filters.update(_path_filters(fold(token)))
             continue
         match = _FILTER_TOKEN.match(token)
         if match is None:
             words.append(token)
             continue
-        name, value = match.group(1).lower(), match.group(2).strip().lower()
+        name, value = match.group(1).lower(), fold(match.group(2).strip())
         if name not in FILTERS:
             return ParsedQuery(raw, "", {}, UNKNOWN_FILTER.format(name=match.group(1)))
         if not value:
             return ParsedQuery(raw, "", {}, EMPTY_FILTER.format(name=name, example=_EXAMPLES[name]))
         filters[name] = value
-    text = " ".join(words).lower()
+    # Plain words keep their spacing: an alias may hold several spaces in a row.
+    # Folded as the database lowers names, which the feeds compare it with.
+    text = fold(raw if not filters and len(words) == len(raw.split()) else " ".join(words))
     error = None
     if not text and not filters:
         error = HINT_EMPTY

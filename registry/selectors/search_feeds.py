@@ -101,12 +101,16 @@ def lower_name():
     return Collate(lower, "C") if connection.vendor == "postgresql" else lower
 
 
-def _upper_bound(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _upper_bound(prefix: str) -> str | None:
+    """The least string above every string starting with `prefix` (None: there is none)."""
+    while prefix and prefix[-1] == chr(0x10FFFF):
+        prefix = prefix[:-1]
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
 
 
 def _prefix_q(term: str) -> Q:
-    return Q(lname__gte=term, lname__lt=_upper_bound(term))
+    bound = _upper_bound(term)
+    return Q(lname__gte=term) if bound is None else Q(lname__gte=term, lname__lt=bound)
 
 
 def name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[Feed]:

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from registry import permissions
-from registry.db import lower
+from registry.db import fold, lower
 from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
-from registry.names import Ref, alias_problem, is_reserved_alias
+from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.versions import VersionState, get_version_state
 from registry.services import automations, gates
 from registry.services.events import RegistryEvent
@@ -31,7 +31,7 @@ SEVERAL_REFUSED = "{message} None of the aliases were added."
 
 
 def validate_alias_name(name: str) -> str:
-    name = (name or "").strip()
+    """One name that must be storable (a protected alias): reserved names are refused."""
     problem = alias_problem(name)
     if problem:
         raise Invalid(problem)
@@ -41,21 +41,26 @@ def validate_alias_name(name: str) -> str:
 
 
 def validate_alias_names(names: Iterable[str]) -> list[str]:
-    """Each name checked; a name given twice (in any case) is kept once."""
+    """The names to store: each checked against the rule, `latest` and `vN` dropped (W&B
+    ignores them; callers report them with `names.reserved_among`), and a name given
+    twice (in any case) kept once."""
     if isinstance(names, str):
         names = [names]  # one alias, not its characters
     kept, seen = [], set()
-    for raw in names:
-        name = validate_alias_name(raw)
-        if name.lower() not in seen:
+    for name in names:
+        problem = alias_problem(name)
+        if problem:
+            raise Invalid(problem)
+        if not is_reserved_alias(name) and name.lower() not in seen:
             seen.add(name.lower())
             kept.append(name)
     return kept
 
 
 def holders_of(collection: Collection, names: Iterable[str]) -> dict[str, Alias]:
-    """{lowercased name: the Alias} for those of `names` some version of `collection` holds."""
-    wanted = [n.lower() for n in names]
+    """{folded name: the Alias} for those of `names` some version of `collection` holds
+    (folded as the database lowers, `registry.db.fold`)."""
+    wanted = [fold(n) for n in names]
     if not wanted:
         return {}
     found = (
@@ -91,7 +96,7 @@ def apply_aliases(
     holders = holders_of(collection, names)
     reaching = []
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if name.lower() in protected and (holder is None or holder.version_id != version.pk):
             verb = "add" if holder is None else "move"
             permissions.check_protected_alias(actor, registry, name, verb)
@@ -108,7 +113,7 @@ def apply_aliases(
         )
     stored, history, events, created = [], [], [], []
     for name in names:
-        holder = holders.get(name.lower())
+        holder = holders.get(fold(name))
         if holder is not None and holder.version_id == version.pk:
             stored.append(holder.name)
             continue
@@ -190,6 +195,7 @@ def add_aliases_at(
 ) -> VersionState:
     """Add one or more aliases to the version `ref` names: all of them, or on any
     refusal none. An alias another version of the collection holds moves here.
+    `latest` and `vN` are ignored; given only those, nothing changes.
     `override_reason`: an organization admin's reason for moving past failing gates."""
     names = list(names) if not isinstance(names, str) else [names]
     locked, state = _locked_state(actor, registry, collection, ref, _first(names))
@@ -198,6 +204,8 @@ def add_aliases_at(
     except Invalid as refusal:
         raise _all_or_none(refusal, names) from None
     if not wanted:
+        if reserved_among(names):
+            return state
         raise Invalid(NO_ALIAS_GIVEN)
     try:
         stored = apply_aliases(

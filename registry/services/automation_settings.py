@@ -42,6 +42,9 @@ REGEX_ONLY_ALIASES = (
 )
 WRONG_REGISTRY = "{what} belongs to another registry."
 IN_USE = "{what} '{name}' is used by automation{s} {names}; delete or change them first."
+# Room for a 200-character pattern written before filters were searched, which the
+# migration to search semantics wrapped as ^(?:...)$.
+ALIAS_REGEX_MAX = 256
 TOKEN_TOO_LONG = "The access token is longer than 2000 characters."
 
 
@@ -175,9 +178,11 @@ def _clean_automation(
     endpoint: WebhookEndpoint | None,
     alias_regex: str,
     payload_template: str,
+    description: str = "",
 ) -> None:
     registry = automation.registry
     automation.name = _check_name(name, "An automation", 128)
+    automation.description = (description or "").strip()
     if event not in EventType.values:
         raise Invalid(BAD_EVENT.format(event=event, allowed=", ".join(EventType.values)))
     automation.event = event
@@ -188,8 +193,8 @@ def _clean_automation(
     if alias_regex:
         if event not in ALIAS_EVENTS:
             raise Invalid(REGEX_ONLY_ALIASES)
-        if len(alias_regex) > 200:
-            raise Invalid(BAD_REGEX.format(error="longer than 200 characters"))
+        if len(alias_regex) > ALIAS_REGEX_MAX:
+            raise Invalid(BAD_REGEX.format(error=f"longer than {ALIAS_REGEX_MAX} characters"))
         try:
             re.compile(alias_regex)
         except re.error as exc:
@@ -211,7 +216,8 @@ def _clean_automation(
 
 @transaction.atomic
 def create_automation(*, registry: Registry, actor, enabled: bool = True, **fields) -> Automation:
-    """fields: name, event, action, collection, slack, endpoint, alias_regex, payload_template."""
+    """fields: name, event, action, collection, slack, endpoint, alias_regex, payload_template,
+    description."""
     permissions.check_can_admin(actor, registry, "Adding an automation")
     automation = Automation(registry=registry, created_by=actor, enabled=enabled)
     _clean_automation(automation, **_defaults(fields))
@@ -222,6 +228,8 @@ def create_automation(*, registry: Registry, actor, enabled: bool = True, **fiel
 def update_automation(*, automation: Automation, actor, enabled: bool, **fields) -> Automation:
     registry = automation.registry
     permissions.check_can_admin(actor, registry, "Changing an automation")
+    # The settings page has no description field: an edit there keeps it.
+    fields.setdefault("description", automation.description)
     _clean_automation(automation, **_defaults(fields))
     automation.enabled = enabled
     return _save_unique(automation, registry, "an automation", automation.name)

@@ -19,11 +19,11 @@ from registry.models import (
     LinkedVersion,
     Registry,
 )
-from registry.names import alias_problem, is_reserved_alias, name_problem
+from registry.names import name_problem
 from registry.selectors.collections import first_protected_alias
 from registry.selectors.versions import protected_names
 from registry.services import automations
-from registry.services.aliases import RESERVED_ALIAS, apply_aliases
+from registry.services.aliases import apply_aliases, validate_alias_names
 from registry.services.events import RegistryEvent
 from registry.services.locks import VERSION_GONE, lock_collection
 
@@ -82,43 +82,23 @@ def get_or_create_collection(
 
 
 def _split_aliases(aliases: Iterable[str]) -> list[str]:
-    """Validate link aliases; `latest` is dropped here, own `vN` after indexing."""
-    result: list[str] = []
-    seen: set[str] = set()
-    if isinstance(aliases, str):
-        aliases = [aliases]  # one alias, not its characters
-    for raw in aliases or []:
-        name = (raw or "").strip()
-        problem = alias_problem(name)
-        if problem:
-            raise Invalid(problem)
-        if name.lower() == "latest" or name.lower() in seen:
-            continue
-        seen.add(name.lower())
-        result.append(name)
-    return result
+    """Validate link aliases; `latest` and `vN` are ignored, as W&B ignores them."""
+    return validate_alias_names(aliases or [])
 
 
 _NOBODY = object()  # marks an alias no version holds yet
 
 
 def _check_link_aliases(
-    *, actor, collection: Collection, linked: LinkedVersion | None, index: int, names: list[str]
+    *, actor, collection: Collection, linked: LinkedVersion | None, names: list[str]
 ) -> tuple[list[str], set[str]]:
     """Refuse, before anything is written, every alias the link could not apply.
 
-    Reserved names other than the version's own `vN` are refused; the own `vN` is
-    dropped. Protected aliases need an admin unless the version holds them already
-    (re-adding is a no-op). Returns the names to apply and the registry's protected names.
+    Protected aliases need an admin unless the version holds them already (re-adding is
+    a no-op). Returns the names to apply and the registry's protected names.
     """
     registry = collection.registry
-    kept: list[str] = []
-    for name in names:
-        if is_reserved_alias(name):
-            if name.lower() == f"v{index}":
-                continue  # W&B code passes the version's own vN; accepted and ignored.
-            raise Invalid(RESERVED_ALIAS.format(name=name))
-        kept.append(name)
+    kept = list(names)
     protected = protected_names(registry)
     wanted = {n.lower() for n in kept if n.lower() in protected}
     if wanted and not permissions.is_admin(actor, registry):
@@ -170,7 +150,7 @@ def link_version(
     linked = LinkedVersion.objects.filter(collection=collection, source=source).first()
     index = collection.next_index if linked is None else linked.index
     names, protected = _check_link_aliases(
-        actor=actor, collection=collection, linked=linked, index=index, names=names
+        actor=actor, collection=collection, linked=linked, names=names
     )
     created = linked is None
     if created:

@@ -6,6 +6,7 @@ from django import forms
 
 from registry.models import Automation
 from registry.models.automations import EventType
+from registry.services.automation_settings import ALIAS_REGEX_MAX
 from registry.webhooks.templating import DEFAULT_TEMPLATE
 
 SECRET_KEPT = "Leave blank to keep the stored value."
@@ -44,9 +45,13 @@ class AutomationForm(forms.Form):
     scope = forms.ChoiceField(label="Scope", required=False)
     event = forms.ChoiceField(choices=EventType.choices)
     alias_regex = forms.CharField(
-        label="Alias filter (regular expression the whole alias must match; optional)",
+        label="Alias filter (optional regular expression)",
+        help_text=(
+            "Searched in the alias, ignoring case, as W&B's matches_regex: ^prod matches "
+            "prod and prod-candidate; write ^prod$ to match the whole alias only."
+        ),
         required=False,
-        max_length=200,
+        max_length=ALIAS_REGEX_MAX,
     )
     action = forms.ChoiceField(choices=Automation.Action.choices, widget=forms.RadioSelect)
     slack = forms.TypedChoiceField(label="Slack destination", required=False, coerce=int)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from registry import permissions
 from registry.models import Run, RunArtifact
+from registry.names import ignored_notice, is_reserved_alias, reserved_among
 from registry.selectors.aliases import alias_history, alias_suggestions
 from registry.selectors.chips import ChipKind
 from registry.selectors.collections import get_collection
@@ -120,11 +121,13 @@ def render_aliases(request, state, *, status=200, **extra):
     return render_page(request, TEMPLATE, context, partial="aliases", status=status)
 
 
-def render_alias_change(request, state):
-    """After an htmx alias change: the aliases field, and the history out of band."""
+def render_alias_change(request, state, notice: str | None = None):
+    """After an htmx alias change: the aliases field (with `notice`, what was ignored),
+    and the history out of band."""
     context = {
         **base_context(request, state),
         "history": alias_history(state.version.collection, state.protected),
+        "notice": notice,
     }
     return render_page(request, ALIAS_CHANGE, context)
 
@@ -163,7 +166,7 @@ def alias_add(request, registry, collection, index):
             override_reason=data["override_reason"],
         ),
         refused=input_page,
-        done=lambda state: render_alias_change(request, state),
+        done=lambda state: render_alias_change(request, state, _ignored(form)),
         success_url=lambda state: version_url(state.version.collection, index),
         # A full page load follows a plain POST: say what changed (htmx shows the chip).
         success_message=None if request.htmx else lambda state: _now_on(form, state),
@@ -176,10 +179,19 @@ def _protected_typed(form, state) -> str | None:
     return next((name for name in typed if name.lower() in state.protected), None)
 
 
+def _ignored(form) -> str | None:
+    return ignored_notice(reserved_among(form.cleaned_data["name"]))
+
+
 def _now_on(form, state) -> str:
-    names = ", ".join(f"'{n}'" for n in form.cleaned_data["name"])
+    stored = [n for n in form.cleaned_data["name"] if not is_reserved_alias(n)]
     version = state.version
-    return NOW_ON.format(names=names, index=version.index, collection=version.collection.name)
+    said = [_ignored(form)] if _ignored(form) else []
+    if stored:
+        names = ", ".join(f"'{n}'" for n in stored)
+        now_on = NOW_ON.format(names=names, index=version.index, collection=version.collection.name)
+        said.insert(0, now_on)
+    return " ".join(said)
 
 
 @page_view

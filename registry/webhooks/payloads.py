@@ -78,6 +78,8 @@ def slack_message(values: dict) -> dict:
     who = _escape(values["event_author"] or "someone")
     target = f"<{url}|{_escape(collection)}:{version}>"
     alias = _escape(values["alias"])
+    # Slack's inline code cannot hold a backtick: such an alias is quoted instead.
+    alias = f"`{alias}`" if "`" not in alias else f"'{alias}'"
     if event_type in PROMOTION_VERBS:
         text = _promotion_text(values, who, target, alias)
         return {
@@ -85,11 +87,11 @@ def slack_message(values: dict) -> dict:
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
         }
     if event_type == "ADD_ARTIFACT_ALIAS":
-        text = f"*{who}* added alias `{alias}` to {target}"
+        text = f"*{who}* added alias {alias} to {target}"
         if values["previous_version"]:
             text += f" (moved from {values['previous_version']})"
     elif event_type == "REMOVE_ARTIFACT_ALIAS":
-        text = f"*{who}* removed alias `{alias}` from {target}"
+        text = f"*{who}* removed alias {alias} from {target}"
     else:
         text = f"*{who}* {VERBS.get(event_type, event_type)} {target}"
     text += f" in registry *{_escape(registry)}*."
@@ -108,7 +110,7 @@ def _promotion_text(values: dict, who: str, target: str, alias: str) -> str:
     event_type = values["event_type"]
     text = (
         f"*{who}* {PROMOTION_VERBS[event_type]} "
-        f"<{values['promotion_url']}|promotion of `{alias}`> to {target}"
+        f"<{values['promotion_url']}|promotion of {alias}> to {target}"
     )
     previous = values["previous_version"]
     if previous and event_type != "PROMOTION_REJECTED":

@@ -11,6 +11,7 @@ from registry_sdk import run as run_module
 from registry_sdk._version import __version__
 from registry_sdk.api import Api, login
 from registry_sdk.artifact import Artifact
+from registry_sdk.collection import ArtifactCollection
 from registry_sdk.errors import (
     AuthenticationError,
     ChecksumMismatch,
@@ -25,6 +26,7 @@ from registry_sdk.errors import (
     ValidationError,
 )
 from registry_sdk.promotion import Promotion
+from registry_sdk.registries import Registry
 from registry_sdk.run import Run, init
 
 
@@ -38,6 +40,7 @@ __all__ = [
     "__version__",
     "Api",
     "Artifact",
+    "ArtifactCollection",
     "AuthenticationError",
     "ChecksumMismatch",
     "CommError",
@@ -46,6 +49,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "Promotion",
+    "Registry",
     "RegistryError",
     "Run",
     "ServerError",

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from registry_sdk import _state, paths
 from registry_sdk.client import Client, progress_bar, q, sha256_of
 from registry_sdk.errors import UsageError
 from registry_sdk.promotion import Promotion
 
 _RESERVED = re.compile(r"^(latest|v\d+)$", re.IGNORECASE)
+
+
+def warn_ignored(answer: dict[str, Any] | None) -> None:
+    """Warn, as W&B does, when the server ignored `latest` or `vN` given as aliases."""
+    if answer and answer.get("notice"):
+        warnings.warn(answer["notice"], UserWarning, stacklevel=3)
 
 
 class Artifact:
@@ -139,11 +147,19 @@ class Artifact:
         self.collection = data["collection"]
         self.version = data["version"]
         self.metadata = dict(data.get("metadata") or {})
+        # Query results carry no file list; download() and files() fetch it when needed.
+        self._has_manifest = "files" in data
         self.manifest = list(data.get("files") or [])
         self.tags = list(data.get("tags") or [])
         self.source = dict(data["source"])
         self.aliases = [c["name"] for c in data["aliases"] if not re.match(r"^v\d+$", c["name"])]
         self._saved_aliases = list(self.aliases)
+        self.description = data.get("description") or ""
+        self._saved = {
+            "tags": list(self.tags),
+            "description": self.description,
+            "metadata": dict(self.metadata),
+        }
 
     @property
     def qualified_name(self) -> str:
@@ -168,23 +184,60 @@ class Artifact:
         return Promotion(self._client, self._client.post(url, {"alias": alias, "reason": reason}))
 
     def save(self) -> Artifact:
-        """Apply changes to `aliases` on this collection: adds new ones, removes dropped ones.
+        """Write changes to `aliases`, `tags` and `description` of this registry version.
 
-        `latest` and `vN` are derived by the server and ignored here.
+        Aliases and tags are added and removed as edited. `latest` and `vN` are assigned by
+        the server: given as aliases they are ignored, with a warning. `metadata` belongs to
+        the logged (immutable) source version and cannot change here.
         """
         url = self._version_url()
-        current = [a for a in dict.fromkeys(a.strip() for a in self.aliases) if a]
-        saved = {a.lower() for a in self._saved_aliases}
-        wanted = {a.lower() for a in current}
+        if self.metadata != self._saved["metadata"]:
+            raise UsageError(
+                "metadata belongs to the logged artifact version and cannot change; log a new "
+                "version with the new metadata and link it."
+            )
         data = None
-        for alias in self._saved_aliases:
-            if alias.lower() not in wanted and not _RESERVED.match(alias):
-                data = self._client.delete(f"{url}/aliases/{q(alias)}")
-        for alias in current:
-            if alias.lower() not in saved and alias.lower() != "latest":
-                data = self._client.post(f"{url}/aliases", {"name": alias})
+        if self.description != self._saved["description"]:
+            data = self._client.request("PATCH", url, json={"description": self.description})
+        data = self._save_names(url, "aliases", self.aliases, self._saved_aliases) or data
+        data = self._save_names(url, "tags", self.tags, self._saved["tags"]) or data
         self._load(data or self._client.get(url))
         return self
+
+    def _save_names(self, url: str, kind: str, names: list[str], saved: list[str]):
+        wanted = {n.lower(): n for n in names}
+        had = {n.lower(): n for n in saved}
+        data = None
+        for key, name in had.items():
+            if key not in wanted and not (kind == "aliases" and _RESERVED.match(name)):
+                data = self._client.delete(f"{url}/{kind}/{q(name)}")
+        added = [n for key, n in wanted.items() if key not in had and key != "latest"]
+        if added:
+            data = self._client.post(f"{url}/{kind}", {"names": added})
+            warn_ignored(data)
+        return data
+
+    def link(self, target_path: str, aliases: list[str] | None = None) -> Artifact:
+        """Link this logged artifact (or registry version) into
+        'wandb-registry-<registry>/<collection>'; returns the linked version."""
+        if self.source is None:
+            raise UsageError(
+                f"Artifact '{self.name}' is not logged yet: log it with run.log_artifact, or "
+                "use run.link_artifact, which logs and links."
+            )
+        target = paths.parse(target_path, allow_ref=False)
+        client = self._client or _state.client()
+        data = client.post(
+            f"/registries/{q(target.registry)}/collections/{q(target.collection)}/versions",
+            {"source": self.source, "aliases": list(aliases or [])},
+        )
+        warn_ignored(data)
+        return Artifact._from_registry(client, data)
+
+    def unlink(self) -> None:
+        """Remove this version from its registry collection (its vN is never reused)."""
+        self._client.delete(self._version_url())
+        self.registry = self.collection = self.version = None
 
     def download(self, root: str | None = None, **_ignored) -> str:
         """Download the files to `root` (default ./artifacts/<collection>-<version>).
@@ -193,6 +246,7 @@ class Artifact:
         Returns the directory.
         """
         url = self._version_url()
+        self._ensure_manifest()
         target = Path(root or os.path.join("artifacts", f"{self.collection}-{self.version}"))
         todo = []
         for entry in self.manifest:
@@ -210,7 +264,13 @@ class Artifact:
         return str(target)
 
     def files(self) -> list[dict[str, Any]]:
+        if self.registry is not None:
+            self._ensure_manifest()
         return list(self.manifest)
+
+    def _ensure_manifest(self) -> None:
+        if not getattr(self, "_has_manifest", True):
+            self._load(self._client.get(self._version_url()))
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -81,10 +81,12 @@ def cmd_link(args) -> int:
 def cmd_alias(args) -> int:
     art = Api().artifact(args.version)
     if args.action == "add":
-        # Straight to the server, not through save(): save() skips `latest` and `vN` the way
-        # W&B's does, which would leave a command that did nothing exiting 0. The server
-        # refuses them with a message that says why.
-        art._load(art._client.post(f"{art._version_url()}/aliases", {"name": args.alias}))
+        # The alias exactly as typed (it may hold a comma). The server ignores `latest` and
+        # `vN`, as W&B does; a command that then did nothing exits 1 with the server's notice.
+        answer = art._client.post(f"{art._version_url()}/aliases", {"names": [args.alias]})
+        if answer.get("ignored_aliases"):
+            raise UsageError(answer["notice"])
+        art._load(answer)
     else:
         lowered = args.alias.lower()
         if lowered not in {a.lower() for a in art.aliases}:

@@ -24,8 +24,10 @@ NOT_LOGGED_IN = (
 
 
 def q(segment: str) -> str:
-    """One URL path segment, escaped."""
-    return quote(str(segment), safe="")
+    """One URL path segment, escaped. '.' and '..' (valid aliases) are escaped too, or
+    HTTP clients would resolve them as dot segments of the path."""
+    quoted = quote(str(segment), safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
 
 
 def progress_bar(total: int, desc: str) -> tqdm:

@@ -68,16 +68,12 @@ class Run:
         Logs the artifact first if needed; creates the collection if missing. Returns the
         linked version (with `.version` and `.aliases`).
         """
-        target = paths.parse(target_path, allow_ref=False)
+        paths.parse(target_path, allow_ref=False)
         if artifact.source is None:
             self.log_artifact(artifact)
         if aliases is None:
             aliases = artifact.logged_aliases
-        data = self._client.post(
-            f"/registries/{q(target.registry)}/collections/{q(target.collection)}/versions",
-            {"source": artifact.source, "aliases": list(aliases)},
-        )
-        return Artifact._from_registry(self._client, data)
+        return artifact.link(target_path, aliases=list(aliases))
 
     def use_artifact(self, artifact_or_name: str | Artifact, **_ignored) -> Artifact:
         """Fetch a registry version and record that this run uses it (lineage)."""

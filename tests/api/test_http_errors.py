@@ -30,7 +30,11 @@ def test_a_path_with_a_newline_answers_json_not_html(client, path):
     [
         ("put", "/api/v1/registries", "GET, POST"),
         ("delete", "/api/v1/registries", "GET, POST"),
-        ("put", "/api/v1/registries/Model/collections/zoo/versions/production", "DELETE, GET"),
+        (
+            "put",
+            "/api/v1/registries/Model/collections/zoo/versions/production",
+            "DELETE, GET, PATCH",
+        ),
     ],
 )
 def test_a_wrong_method_answers_a_json_405_naming_the_allowed_ones(

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.api.auth import BAD_KEY
 from registry.models import Alias, Collection, LinkedVersion
+from registry.names import ignored_notice
 from registry.services.api_keys import create_api_key, revoke_api_key
 from registry.services.registries import (
     create_protected_alias,
@@ -231,11 +232,38 @@ def test_it_refuses_a_member_moving_a_protected_alias(api_for, member, admin, re
     assert Alias.objects.get(name="production").version.index == 0
 
 
-def test_it_refuses_a_reserved_alias(api_for, member, registry):
+def test_it_ignores_reserved_aliases_and_says_so(api_for, member, registry):
     link_new(member, registry)
-    response = api_for(member).post(f"{ZOO}/v0/aliases", {"name": "latest"})
-    assert response.status_code == 400
-    assert "default alias" in response.json()["detail"]
+    response = api_for(member).post(f"{ZOO}/v0/aliases", {"names": ["latest", "v7", "prod"]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ignored_aliases"] == ["latest", "v7"]
+    assert body["notice"] == ignored_notice(["latest", "v7"])
+    assert [c["name"] for c in body["aliases"] if c["kind"] == "custom"] == ["prod"]
+
+
+def test_a_link_with_a_reserved_alias_goes_through(api_for, member, registry):
+    link_new(member, registry, aliases=["old"])
+    source = {"entity": "team", "project": "proj", "artifact": "zoo-model", "version": "v0"}
+    response = api_for(member).post(ZOO, {"source": source, "aliases": ["prod", "v7"]})
+    assert response.status_code == 200
+    assert response.json()["ignored_aliases"] == ["v7"]
+    assert "'v7'" in response.json()["notice"]
+
+
+def test_names_are_taken_as_given_and_name_is_split_at_commas(api_for, member, registry):
+    link_new(member, registry)
+    client = api_for(member)
+    body = client.post(f"{ZOO}/v0/aliases", {"names": ["día, noche", "prod@eu+1"]}).json()
+    assert sorted(c["name"] for c in body["aliases"] if c["kind"] == "custom") == [
+        "día, noche",
+        "prod@eu+1",
+    ]
+    body = client.post(f"{ZOO}/v0/aliases", {"name": "a, b"}).json()
+    assert {"a", "b"} <= {c["name"] for c in body["aliases"]}
+    refused = client.post(f"{ZOO}/v0/aliases", {"names": [" padded"]})
+    assert refused.status_code == 400
+    assert "does not start or end with a space" in refused.json()["detail"]
 
 
 def test_it_refuses_a_viewer_adding_an_alias(api_for, viewer, production):

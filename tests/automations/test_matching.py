@@ -19,13 +19,45 @@ def fired() -> list[str]:
     return sorted(Delivery.objects.values_list("automation__name", flat=True))
 
 
-def test_an_alias_filter_must_match_the_whole_alias(registry, member, make_automation):
-    make_automation(name="prod-only", alias_regex="prod(uction)?")
+def test_an_alias_filter_is_searched_in_the_alias(registry, member, make_automation):
+    make_automation(name="starts-prod", alias_regex="^prod")
+    make_automation(name="exactly-prod", alias_regex="^prod(uction)?$")
     version = link_new(member, registry)
-    for alias in ["staging", "production-candidate", "Production"]:
+    for alias in ["staging", "production-candidate", "Production", "preprod"]:
         add_alias(version=version, name=alias, actor=member)
-    assert fired() == ["prod-only"]
-    assert Delivery.objects.get().payload["alias"] == "Production"
+    fired_for = sorted(Delivery.objects.values_list("automation__name", "payload__alias"), key=str)
+    assert fired_for == [
+        ("exactly-prod", "Production"),
+        ("starts-prod", "Production"),
+        ("starts-prod", "production-candidate"),
+    ]
+
+
+ALIASES = ["prod", "Production", "production-candidate", "preprod", "staging", "v-prod", "p"]
+
+
+@pytest.mark.parametrize("pattern", ["prod(uction)?", "prod.*", "p|staging", "(?i)PROD", "a^|b"])
+def test_the_migration_keeps_each_filter_selecting_the_same_aliases(
+    registry, make_automation, pattern
+):
+    import importlib
+    import re
+
+    from django.apps import apps
+
+    from registry.selectors.automations import alias_matches
+
+    automation = make_automation(name="old", alias_regex=pattern)
+    before = [a for a in ALIASES if re.fullmatch(pattern, a, re.IGNORECASE)]
+    migration = importlib.import_module("registry.migrations.0009_alias_filters_are_searched")
+    migration.anchor(apps, None)
+    automation.refresh_from_db()
+    flags = "(?i)" if pattern.startswith("(?i)") else ""
+    assert automation.alias_regex == f"{flags}^(?:{pattern.removeprefix(flags)})$"
+    assert [a for a in ALIASES if alias_matches(automation, a)] == before
+    migration.unanchor(apps, None)
+    automation.refresh_from_db()
+    assert automation.alias_regex == pattern
 
 
 def test_a_registry_scope_covers_collections_created_later(registry, member, make_automation):

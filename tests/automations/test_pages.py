@@ -387,3 +387,9 @@ def test_generating_a_signing_secret_keeps_the_typed_token(registry, admin, rece
     response = client.post(BASE + "webhooks/new/", {**typed, "secret": fields["secret"]})
     assert response.status_code == 302
     assert WebhookEndpoint.objects.get().has_token
+
+
+def test_the_form_says_the_alias_filter_is_searched(registry, admin, endpoint):
+    page = text(client_for(admin).get(BASE + "automations/new/"))
+    assert "Searched in the alias, ignoring case, as W&B's matches_regex" in page
+    assert "write ^prod$ to match the whole alias only" in page

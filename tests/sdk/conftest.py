@@ -7,6 +7,7 @@ from registry_sdk import _state, config
 from registry_sdk import run as run_module
 
 from registry.services.api_keys import create_api_key
+from tests.automations.conftest import endpoint, receiver  # noqa: F401 (fixtures for W&B programs)
 
 # Transactional: the live server runs in another thread. A transactional test empties
 # the database when it ends, so core_registries puts Model and Dataset back first.

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from registry.errors import Conflict, Forbidden, Invalid, NotFound, RegistryError
+from registry.errors import Conflict, Forbidden, NotFound, RegistryError
 from registry.models import Alias, AliasEvent, Collection, LinkedVersion
 from registry.selectors.versions import latest_index, protected_names
 from registry.services.aliases import add_alias, remove_alias
@@ -32,7 +32,7 @@ from registry.services.registries import create_protected_alias, delete_protecte
 from tests.factories import make_project, make_source
 
 ALIAS_NAMES = ["production", "Production", "staging", "best", "BEST", "candidate"]
-LINK_NAMES = [*ALIAS_NAMES, "latest", "v1"]  # reserved: ignored, or v1 refused unless own
+LINK_NAMES = [*ALIAS_NAMES, "latest", "v1"]  # reserved: ignored, as W&B ignores them
 ACTORS = ["member", "admin"]
 SOURCES = 5
 _collections = itertools.count()
@@ -123,11 +123,8 @@ class AliasMachine(RuleBasedStateMachine):
             if name.lower() not in seen and name != "latest":
                 seen.add(name.lower())
                 wanted.append(name)
-        reserved = [n for n in wanted if n.lower() == "v1"]
         wanted = [n for n in wanted if n.lower() != "v1"]
-        if reserved and index != 1:
-            expected = Invalid
-        elif any(model.member_refused(actor, existing, n) for n in wanted):
+        if any(model.member_refused(actor, existing, n) for n in wanted):
             expected = Forbidden
         else:
             expected = None

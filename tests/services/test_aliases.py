@@ -10,7 +10,13 @@ from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import Alias, AliasEvent
 from registry.names import ALIAS_RULE
 from registry.selectors.versions import get_version_state
-from registry.services.aliases import ALIAS_NOT_HELD, RESERVED_ALIAS, add_alias, remove_alias
+from registry.services.aliases import (
+    ALIAS_NOT_HELD,
+    RESERVED_ALIAS,
+    add_alias,
+    add_aliases,
+    remove_alias,
+)
 from registry.services.linking import unlink_version
 from registry.services.registries import create_protected_alias
 from tests.factories import link_new
@@ -198,30 +204,39 @@ def test_it_keeps_aliases_separate_per_collection(registry, member):
 
 
 @pytest.mark.parametrize("name", ["latest", "LATEST", "v3", "V3", "v0"])
-def test_it_refuses_reserved_names_with_the_reason(registry, member, name):
+def test_it_ignores_reserved_names_and_refuses_removing_them(registry, member, name):
     version = link_new(member, registry)
-    with pytest.raises(Invalid, match=exactly(RESERVED_ALIAS.format(name=name))):
-        add_alias(version=version, name=name, actor=member)
+    state = add_aliases(version=version, names=[name, "candidate"], actor=member)
+    assert state.aliases == ("candidate",)
+    add_alias(version=version, name=name, actor=member)
+    assert list(Alias.objects.values_list("name", flat=True)) == ["candidate"]
     with pytest.raises(Invalid, match=exactly(RESERVED_ALIAS.format(name=name))):
         remove_alias(version=version, name=name, actor=member)
-    assert not Alias.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["", "-lead", "has space", "a" * 129, "slash/y"])
+@pytest.mark.parametrize(
+    "name", ["", " lead", "trail ", "a" * 129, "slash/y", "colon:y", "new\nline", "nul\x00"]
+)
 def test_it_refuses_malformed_names_with_the_rule(registry, member, name):
     version = link_new(member, registry)
     with pytest.raises(Invalid, match=re_rule(name)):
         add_alias(version=version, name=name, actor=member)
+    assert not Alias.objects.exists()
 
 
 def re_rule(name):
-    return exactly(f"'{name}' is not a valid alias: {ALIAS_RULE}.")
+    shown = name[:60] + ("..." if len(name) > 60 else "")
+    shown = repr(shown) if any(ord(c) < 32 for c in shown) else f"'{shown}'"
+    return exactly(f"{shown} is not a valid alias: {ALIAS_RULE}.")
 
 
-def test_it_accepts_names_with_dots_dashes_and_underscores(registry, member):
+@pytest.mark.parametrize(
+    "name", ["best_model-2.1", "-lead", "has space", "prod@eu+1", "生产", "día, noche", "a" * 128]
+)
+def test_it_accepts_what_wandb_accepts(registry, member, name):
     version = link_new(member, registry)
-    add_alias(version=version, name="best_model-2.1", actor=member)
-    assert holder(version, "best_model-2.1") is not None
+    add_alias(version=version, name=name, actor=member)
+    assert holder(version, name) is not None
 
 
 def test_it_says_which_alias_a_version_lacks(registry, member):
@@ -303,3 +318,12 @@ def test_several_aliases_move_each_and_record_each(registry, member):
         ("staging", AliasEvent.Action.MOVE),
         ("candidate", AliasEvent.Action.ADD),
     ]
+
+
+@pytest.mark.parametrize(("first", "again"), [("Äpfel", "äPFEL"), ("İstanbul", "istanbul")])
+def test_names_differing_only_in_case_are_one_alias_in_any_script(registry, member, first, again):
+    a = link_new(member, registry)
+    b = link_new(member, registry)
+    add_alias(version=a, name=first, actor=member)
+    add_alias(version=b, name=again, actor=member)
+    assert list(Alias.objects.values_list("name", "version__index")) == [(first, 1)]

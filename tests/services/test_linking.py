@@ -9,7 +9,7 @@ from registry import permissions
 from registry.errors import Forbidden, Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, LinkedVersion
 from registry.selectors.versions import get_version_state, latest_index
-from registry.services.aliases import RESERVED_ALIAS, add_alias
+from registry.services.aliases import add_alias
 from registry.services.linking import (
     TYPE_MISMATCH,
     TYPE_NOT_ACCEPTED,
@@ -172,19 +172,17 @@ def test_it_accepts_and_ignores_latest_and_the_versions_own_number(registry, mem
     assert list(linked.aliases.values_list("name", flat=True)) == ["candidate"]
 
 
-def test_it_refuses_another_versions_number_in_a_link_and_writes_nothing(registry, member, emitted):
+def test_it_ignores_another_versions_number_in_a_link(registry, member, emitted):
     source = own_source(member)
-    with pytest.raises(Invalid, match=exactly(RESERVED_ALIAS.format(name="v3"))):
-        link_version(
-            registry=registry,
-            collection_name="zoo",
-            source=source,
-            aliases=["candidate", "v3"],
-            actor=member,
-        )
-    assert not Collection.objects.exists()
-    assert not AliasEvent.objects.exists()
-    assert emitted == []
+    linked, _ = link_version(
+        registry=registry,
+        collection_name="zoo",
+        source=source,
+        aliases=["candidate", "v3"],
+        actor=member,
+    )
+    assert list(linked.aliases.values_list("name", flat=True)) == ["candidate"]
+    assert list(AliasEvent.objects.values_list("alias", flat=True)) == ["candidate"]
 
 
 def test_it_links_all_or_nothing_when_a_protected_alias_is_refused(

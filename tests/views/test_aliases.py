@@ -103,12 +103,15 @@ def test_it_lets_an_admin_add_a_protected_alias(as_user, admin, zoo):
     assert aliases_of(zoo["versions"][0]) == ["best_model", "production"]
 
 
-def test_it_refuses_reserved_and_invalid_names(as_user, member, zoo):
+def test_it_ignores_reserved_names_and_refuses_invalid_ones(as_user, member, zoo):
     client = as_user(member)
-    latest = client.post(V0 + "aliases/", {"name": "latest"}, **htmx())
-    assert latest.status_code == 400
-    assert "is a default alias" in text(latest)
-    bad = client.post(V0 + "aliases/", {"name": "no spaces"}, **htmx())
+    latest = client.post(V0 + "aliases/", {"name": "latest, v9, fresh"}, **htmx())
+    assert latest.status_code == 200
+    assert "Ignored 'latest', 'v9'" in text(latest)
+    assert "fresh" in aliases_of(zoo["versions"][0])
+    page = client.post(V0 + "aliases/", {"name": "v3"}, follow=True)
+    assert "Ignored 'v3'" in text(page)
+    bad = client.post(V0 + "aliases/", {"name": "no/slash"}, **htmx())
     assert bad.status_code == 400
     assert "is not a valid alias" in text(bad)
 
@@ -229,3 +232,14 @@ def test_several_aliases_are_refused_together_with_the_reason(as_user, member, z
     )
     assert 'value="candidate, production"' in body  # the input keeps what was typed
     assert aliases_of(zoo["versions"][0]) == ["best_model"]
+
+
+@pytest.mark.parametrize("name", ["..", "."])
+def test_an_alias_named_as_a_dot_segment_links_to_its_own_removal(as_user, member, zoo, name):
+    client = as_user(member)
+    client.post(V0 + "aliases/", {"name": name})
+    page = client.get(V0).content.decode()
+    remove_url = V0 + "aliases/" + name.replace(".", "%2E") + "/remove/"
+    assert f'action="{remove_url}"' in page
+    assert client.post(remove_url).status_code == 302
+    assert name not in aliases_of(zoo["versions"][0])

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0008_registry_version_updated_at"),
+        ("registry", "0011_automation_description"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
