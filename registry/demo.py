@@ -10,7 +10,14 @@ from django.db import transaction
 
 from registry import permissions
 from registry.models import Registry, TeamMembership
-from registry.services import artifacts, automation_settings, registries, tags
+from registry.services import (
+    artifacts,
+    automation_settings,
+    gates,
+    promotions,
+    registries,
+    tags,
+)
 from registry.services.aliases import add_alias
 from registry.services.collections import add_collection_tags, update_collection_description
 from registry.services.linking import link_version
@@ -155,8 +162,30 @@ def create_demo() -> list[tuple[str, str]]:
         artifacts.finish_run(run=run, actor=admin)
     # alice trains models in ml-team too, so the README's SDK example runs as her.
     TeamMembership.objects.create(team=prep.project.team, user=users["alice"])
+    _demo_promotions(model, linked[3], admin, users["alice"])
     _demo_automations(model, admin)
     return credentials
+
+
+def _demo_promotions(model, candidate, admin, member) -> None:
+    """Gates on production, and a member's pending request to move staging to the
+    candidate: the Promotions list, a request page and the board have something to show."""
+    gates.set_policy(
+        registry=model,
+        name="production",
+        required_approvals=1,
+        conditions={"metadata.accuracy": {"$gte": 0.85}},
+        require_finished_run=True,
+        actor=admin,
+    )
+    promotions.request_promotion(
+        registry=model,
+        collection=candidate.collection,
+        ref=candidate.index,
+        alias="staging",
+        reason="v3 reaches 0.9 accuracy on the held-out animals (v2: 0.87).",
+        actor=member,
+    )
 
 
 def _demo_automations(model, admin) -> None:

@@ -166,6 +166,22 @@ def visible_registries(user) -> QuerySet[Registry]:
     return _within_key_scope(user, visible)
 
 
+def administered_registries(user) -> QuerySet[Registry]:
+    """Registries in which the user is Admin (org admins: all), within an API key's scope."""
+    if not _signed_in(user):
+        return Registry.objects.none()
+    if user.is_superuser:
+        return _within_key_scope(user, Registry.objects.all())
+    granted = get_objects_for_user(
+        user,
+        _PERM[ADMIN],
+        klass=Registry,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+    return _within_key_scope(user, Registry.objects.filter(pk__in=granted.values("pk")))
+
+
 def _within_key_scope(user, registries: QuerySet[Registry]) -> QuerySet[Registry]:
     scope = key_scopes.scope_of(user)
     if scope is None or scope.registry_ids is None:

@@ -73,3 +73,4 @@ def test_every_readme_code_block_runs_against_the_demo(live_server, tmp_path):
     assert Alias.objects.filter(collection__name="zoo_classifier", name="shadow").exists()
     assert (work / "artifacts" / "zoo_classifier-v2").is_dir()
     assert (work / "zoo" / "weights.bin").read_text() == "demo weights\n"
+    assert "pending v2 -> v3" in printed and "['production', 'staging']" in printed

@@ -9,7 +9,15 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from registry import permissions
-from registry.models import Alias, AliasEvent, Collection, LinkedVersion, ProtectedAlias, Registry
+from registry.models import (
+    Alias,
+    AliasEvent,
+    Collection,
+    LinkedVersion,
+    PromotionRequest,
+    ProtectedAlias,
+    Registry,
+)
 
 
 def seed() -> str:
@@ -38,6 +46,13 @@ def test_it_creates_users_and_content_and_prints_working_credentials(db):
     assert aliases == {"production": 2, "staging": 2, "best_model": 3}
     assert AliasEvent.objects.filter(collection=zoo, action="move").count() == 1
     assert set(ProtectedAlias.objects.values_list("name", flat=True)) == {"production", "staging"}
+    request = PromotionRequest.objects.get()
+    assert (request.alias, request.version.index, request.from_index, request.status) == (
+        "staging",
+        3,
+        2,
+        "pending",
+    )
     research = Registry.objects.get(name="Research")
     bob = get_user_model().objects.get(username="bob")
     alice = get_user_model().objects.get(username="alice")

@@ -15,6 +15,7 @@ from registry.api import (
     errors,
     fallback,
     history,
+    promotions,
     query,
     registries,
     runs,
@@ -40,6 +41,7 @@ api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
 api.add_router("/registries", compare.router)
 api.add_router("/registries", history.router)
+api.add_router("/registries", promotions.router)
 api.add_router("/search", search.router)
 api.add_router("/query", query.router)
 api.add_router("/automations", automations.router)

@@ -334,6 +334,11 @@ class AliasIn(Schema):
     names: list[AliasStr] | None = Field(
         None, max_length=100, description="Aliases exactly as given (they may hold commas)."
     )
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Organization admins only: move a protected alias past failing gates",
+    )
 
 
 class UseIn(Schema):
@@ -396,3 +401,53 @@ class CompareOut(Schema):
     aliases: NamesChangeOut
     inputs: NamesChangeOut
     source_run_changed: bool
+
+
+# Promotion requests
+
+
+class PromotionIn(Schema):
+    alias: str = Field(max_length=names.ALIAS_MAX, json_schema_extra=ALIAS)
+    reason: str = Field(max_length=2000, description="Why this version should hold the alias")
+
+
+class DecisionIn(Schema):
+    comment: str = Field("", max_length=2000)
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Organization admins only: move despite failing gates, for this reason",
+    )
+
+
+class ApprovalOut(Schema):
+    approver: str | None
+    comment: str
+    created_at: datetime
+
+
+class GateOut(Schema):
+    label: str
+    passed: bool
+    actual: str
+    outcome: str = Field(description="passes | waiting (approvals to come) | fails")
+
+
+class PromotionOut(Schema):
+    id: int
+    registry: str
+    collection: str
+    alias: str
+    status: str = Field(description="pending | approved | rejected | withdrawn")
+    version: str
+    from_version: str | None = Field(description="what the alias held when requested")
+    requested_by: str | None
+    reason: str
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    comment: str
+    override_reason: str
+    approvals: list[ApprovalOut]
+    gates: list[GateOut]
+    url: str

@@ -239,7 +239,12 @@ def add_alias(
     `latest` and `vN` are ignored and listed in `ignored_aliases`."""
     given = payload.names if payload.names is not None else split_list(payload.name or "")
     state = aliases.add_aliases_at(
-        registry=registry, collection=collection, ref=ref, names=given, actor=request.auth
+        registry=registry,
+        collection=collection,
+        ref=ref,
+        names=given,
+        actor=request.auth,
+        override_reason=payload.override_reason,
     )
     return _answer(response, state, given)
 

@@ -20,6 +20,7 @@ from registry.models.automations import (
     WebhookEndpoint,
 )
 from registry.models.history import LinkRecord
+from registry.models.promotions import PromotionApproval, PromotionRequest, PromotionStatus
 from registry.models.registries import (
     Collection,
     CollectionTag,
@@ -47,6 +48,9 @@ __all__ = [
     "LinkRecord",
     "LinkedVersion",
     "Project",
+    "PromotionApproval",
+    "PromotionRequest",
+    "PromotionStatus",
     "ProtectedAlias",
     "Registry",
     "Run",

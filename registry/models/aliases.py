@@ -41,12 +41,20 @@ class Alias(models.Model):
 
 
 class ProtectedAlias(models.Model):
-    """A name that, in this registry, only admins may add, move or remove."""
+    """A name that, in this registry, only admins may add, move or remove.
+
+    Its policy (gates) holds for every move onto a version: `conditions` on the version
+    (the query API's predicate language), a finished source run, and for requests the
+    number of distinct admins who must approve.
+    """
 
     registry = models.ForeignKey(
         Registry, on_delete=models.CASCADE, related_name="protected_aliases"
     )
     name = models.CharField(max_length=128)
+    required_approvals = models.PositiveSmallIntegerField(default=1)
+    conditions = models.JSONField(default=dict, blank=True)
+    require_finished_run = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -62,6 +70,9 @@ class ProtectedAlias(models.Model):
         constraints = [
             models.UniqueConstraint("registry", Lower("name"), name="protected_alias_ci_unique"),
             models.CheckConstraint(condition=_NOT_RESERVED, name="protected_alias_not_reserved"),
+            models.CheckConstraint(
+                condition=Q(required_approvals__gte=1), name="protected_alias_approvals_min"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,6 +111,16 @@ class AliasEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The request whose approval made this change, and an org admin's reason for moving
+    # past failing gates: both shown with the history.
+    promotion = models.ForeignKey(
+        "registry.PromotionRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    override_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -116,7 +137,9 @@ class AliasEvent(models.Model):
         return f"{self.alias} {self.action}"
 
     @classmethod
-    def build(cls, collection, alias: str, action, actor, *, source=None, to=None) -> AliasEvent:
+    def build(
+        cls, collection, alias: str, action, actor, *, source=None, to=None, **extra
+    ) -> AliasEvent:
         """An unsaved history row: `alias` left version `source` and/or reached `to`.
 
         The one place history rows are shaped; services save them (singly or in bulk).
@@ -130,4 +153,5 @@ class AliasEvent(models.Model):
             to_version=to,
             to_index=to.index if to is not None else None,
             actor=actor,
+            **extra,
         )

@@ -21,6 +21,12 @@ class EventType(models.TextChoices):
     ADD_ARTIFACT_ALIAS = "ADD_ARTIFACT_ALIAS", "An alias is added or moved (ADD_ARTIFACT_ALIAS)"
     REMOVE_ARTIFACT_ALIAS = "REMOVE_ARTIFACT_ALIAS", "An alias is removed (REMOVE_ARTIFACT_ALIAS)"
     UNLINK_ARTIFACT = "UNLINK_ARTIFACT", "A version is unlinked (UNLINK_ARTIFACT)"
+    PROMOTION_REQUESTED = (
+        "PROMOTION_REQUESTED",
+        "A promotion is requested (PROMOTION_REQUESTED)",
+    )
+    PROMOTION_APPROVED = "PROMOTION_APPROVED", "A promotion is approved (PROMOTION_APPROVED)"
+    PROMOTION_REJECTED = "PROMOTION_REJECTED", "A promotion is rejected (PROMOTION_REJECTED)"
 
 
 class AutomationAction(models.TextChoices):

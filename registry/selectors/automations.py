@@ -11,7 +11,13 @@ from registry import permissions
 from registry.models import Automation, Collection, Delivery, EventType, Registry
 from registry.selectors.compiled import compiled
 
-ALIAS_EVENTS = {EventType.ADD_ARTIFACT_ALIAS, EventType.REMOVE_ARTIFACT_ALIAS}
+ALIAS_EVENTS = {
+    EventType.ADD_ARTIFACT_ALIAS,
+    EventType.REMOVE_ARTIFACT_ALIAS,
+    EventType.PROMOTION_REQUESTED,
+    EventType.PROMOTION_APPROVED,
+    EventType.PROMOTION_REJECTED,
+}
 
 
 def alias_matches(automation: Automation, alias: str | None) -> bool:

@@ -19,7 +19,7 @@ from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVers
 from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.compiled import compiled
 from registry.selectors.versions import VersionState, get_version_state
-from registry.services import automations
+from registry.services import automations, gates
 from registry.services.events import RegistryEvent
 from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
 
@@ -100,21 +100,37 @@ def apply_aliases(
     names: list[str],
     actor,
     protected: frozenset[str],
+    promotion=None,
+    override_reason: str = "",
 ) -> list[str]:
     """Put each of `names` on `version`, moving those another version holds.
 
     The caller holds the collection lock, has validated the names and checked the Member
-    role. Protected names need an admin; every refusal comes before the first write. A
-    name the version already holds changes nothing and fires nothing. Returns the names
-    as stored (a moved alias keeps the case it was first typed in).
+    role. Protected names need an admin and pass their gates (or an organization admin's
+    `override_reason`); every refusal comes before the first write. A name the version
+    already holds changes nothing and fires nothing. Returns the names as stored (a moved
+    alias keeps the case it was first typed in). `promotion`: the approved request that
+    makes this move, linked from the history rows.
     """
     registry = collection.registry
     holders = holders_of(collection, names)
+    reaching = []
     for name in names:
         holder = holders.get(fold(name))
         if name.lower() in protected and (holder is None or holder.version_id != version.pk):
             verb = "add" if holder is None else "move"
             permissions.check_protected_alias(actor, registry, name, verb)
+            reaching.append(name)
+    recorded = {"promotion": promotion}
+    if reaching:
+        recorded["override_reason"] = gates.check_gates(
+            registry=registry,
+            version=version,
+            names=reaching,
+            actor=actor,
+            promotion=promotion,
+            override_reason=override_reason,
+        )
     stored, history, events, created = [], [], [], []
     for name in names:
         holder = holders.get(fold(name))
@@ -126,7 +142,9 @@ def apply_aliases(
                 Alias(collection=collection, version=version, name=name, created_by=actor)
             )
             history.append(
-                AliasEvent.build(collection, name, AliasEvent.Action.ADD, actor, to=version)
+                AliasEvent.build(
+                    collection, name, AliasEvent.Action.ADD, actor, to=version, **recorded
+                )
             )
             previous_index = None
         else:
@@ -139,6 +157,7 @@ def apply_aliases(
                     actor,
                     source=holder.version,
                     to=version,
+                    **recorded,
                 )
             )
             previous_index = holder.version.index
@@ -192,10 +211,12 @@ def add_aliases_at(
     ref: str | int | Ref,
     names: Iterable[str],
     actor,
+    override_reason: str = "",
 ) -> VersionState:
     """Add one or more aliases to the version `ref` names: all of them, or on any
     refusal none. An alias another version of the collection holds moves here.
-    `latest` and `vN` are ignored; given only those, nothing changes."""
+    `latest` and `vN` are ignored; given only those, nothing changes.
+    `override_reason`: an organization admin's reason for moving past failing gates."""
     names = list(names) if not isinstance(names, str) else [names]
     locked, state = _locked_state(actor, registry, collection, ref, _first(names))
     try:
@@ -213,6 +234,7 @@ def add_aliases_at(
             names=wanted,
             actor=actor,
             protected=state.protected,
+            override_reason=override_reason,
         )
     except (Invalid, permissions.Forbidden) as refusal:
         raise _all_or_none(refusal, wanted) from None

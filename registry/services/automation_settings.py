@@ -24,6 +24,7 @@ from registry.models import (
     SlackDestination,
     WebhookEndpoint,
 )
+from registry.selectors.automations import ALIAS_EVENTS
 from registry.webhooks import http, secrets, templating
 
 AUTOMATION_GONE = "That automation no longer exists; it was deleted while you were changing it."
@@ -38,7 +39,9 @@ NAME_TAKEN = "Registry '{registry}' already has {what} named '{name}'; choose an
 BAD_EVENT = "Unknown event '{event}'. Choose one of: {allowed}."
 BAD_ACTION = "Unknown action '{action}'. Choose 'slack' or 'webhook'."
 BAD_REGEX = "The alias filter is not a valid regular expression: {error}."
-REGEX_ONLY_ALIASES = "An alias filter applies only to alias events (added or removed aliases)."
+REGEX_ONLY_ALIASES = (
+    "An alias filter applies only to alias events (added or removed aliases, promotions)."
+)
 WRONG_REGISTRY = "{what} belongs to another registry."
 IN_USE = "{what} '{name}' is used by automation{s} {names}; delete or change them first."
 # Room for a 200-character pattern written before filters were searched, which the
@@ -190,7 +193,7 @@ def _clean_automation(
     automation.collection = collection
     alias_regex = (alias_regex or "").strip()
     if alias_regex:
-        if event not in (EventType.ADD_ARTIFACT_ALIAS, EventType.REMOVE_ARTIFACT_ALIAS):
+        if event not in ALIAS_EVENTS:
             raise Invalid(REGEX_ONLY_ALIASES)
         if len(alias_regex) > ALIAS_REGEX_MAX:
             raise Invalid(BAD_REGEX.format(error=f"longer than {ALIAS_REGEX_MAX} characters"))

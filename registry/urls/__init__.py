@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from registry.api import api, fallback
-from registry.urls import accounts, automations, pages, search
+from registry.urls import accounts, automations, pages, promotions, search
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -13,5 +13,6 @@ urlpatterns = [
     *accounts.urlpatterns,
     *search.urlpatterns,
     *automations.urlpatterns,
+    *promotions.urlpatterns,
     *pages.urlpatterns,  # last: its registry/collection patterns are the most general
 ]

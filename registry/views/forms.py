@@ -33,6 +33,8 @@ class ListField(forms.CharField):
 
 class AliasesForm(forms.Form):
     name = ListField(label="New alias", max_chars=ALIASES_INPUT_MAX)
+    # Organization admins moving a protected alias past its failing gates say why.
+    override_reason = forms.CharField(required=False, max_length=2000)
 
 
 class TagsForm(forms.Form):
@@ -128,3 +130,19 @@ class ApiKeyForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A confirmed removal: nothing to type."""
+
+
+class PromotionRequestForm(forms.Form):
+    alias = forms.CharField(required=False, max_length=ALIAS_MAX)
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class PromotionDecisionForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=2000)
+    override_reason = forms.CharField(required=False, max_length=2000)
+
+
+class GatesForm(forms.Form):
+    required_approvals = forms.IntegerField(min_value=1, max_value=20)
+    conditions = forms.JSONField(required=False)
+    require_finished_run = forms.BooleanField(required=False)

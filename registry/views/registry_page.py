@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from registry import permissions
 from registry.selectors.collections import collections_of
+from registry.selectors.promotions import pending_count
 from registry.selectors.registries import Access
 from registry.services import collections
 from registry.views.forms import CollectionForm
@@ -22,6 +23,7 @@ def _render(request, registry, *, form=None, partial=None, status=200):
         "access": access,
         "current_role": access.role_label,
         "collections": list(collections_of(registry)),
+        "pending_promotions": pending_count(registry),
         "form": form or CollectionForm(initial={"type": (registry.accepted_types or [""])[0]}),
     }
     return render_page(request, TEMPLATE, context, partial=partial, status=status)

@@ -3,6 +3,8 @@ and the automations overview."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,12 +40,14 @@ def _url(reg) -> str:
 
 
 def _render(request, reg, *, partial=None, status=200, **extra):
+    policies = list(ProtectedAlias.objects.filter(registry=reg))
+    for policy in policies:
+        policy.conditions_json = json.dumps(policy.conditions, ensure_ascii=False)
     context = {
         "registry": reg,
         "current_role": permissions.role_label(permissions.role_of(request.user, reg)),
-        "protected": [
-            Chip(p.name, ChipKind.PROTECTED) for p in ProtectedAlias.objects.filter(registry=reg)
-        ],
+        "protected": [Chip(p.name, ChipKind.PROTECTED) for p in policies],
+        "policies": policies,
         "members": [
             (user, role, permissions.ROLE_LABELS[role])
             for user, role in permissions.granted_roles(reg)

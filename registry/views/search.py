@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from registry.selectors.promotions import pending_matching
 from registry.selectors.search import search
 
 PAGE_PER_GROUP = 50
@@ -19,7 +20,10 @@ def search_page(request):
     """Every group's best hits; the page works without JavaScript."""
     q = request.GET.get("q", "")
     results = search(request.user, q, per_group=PAGE_PER_GROUP)
-    return render(request, "registry/search.html", {"q": q, "results": results})
+    query = results.query
+    promotions = [] if query.error else pending_matching(request.user, query.text, query.filters)
+    context = {"q": q, "results": results, "promotions": promotions}
+    return render(request, "registry/search.html", context)
 
 
 @require_GET

@@ -142,6 +142,10 @@ def alias_add(request, registry, collection, index):
         state = state or find_version(request.user, registry, collection, index)
         access = Access.of(request.user, state.version.collection.registry)
         extra = adding_context(state, access)
+        if status == 403:
+            extra["promotion_offer"] = _protected_typed(form, state)
+            # A failing gate: organization admins may move past it with a reason.
+            extra["override_offer"] = request.user.is_superuser and extra["promotion_offer"]
         return render_aliases(request, state, status=status, form=form, **extra)
 
     if request.method == "GET":
@@ -160,6 +164,7 @@ def alias_add(request, registry, collection, index):
             ref=index,
             names=data["name"],
             actor=request.user,
+            override_reason=data["override_reason"],
         ),
         refused=input_page,
         done=lambda state: render_alias_change(request, state, _ignored(form)),
@@ -167,6 +172,12 @@ def alias_add(request, registry, collection, index):
         # A full page load follows a plain POST: say what changed (htmx shows the chip).
         success_message=None if request.htmx else lambda state: _now_on(form, state),
     )
+
+
+def _protected_typed(form, state) -> str | None:
+    """The first protected alias typed: a member refused it is offered a request."""
+    typed = form.cleaned_data.get("name", []) if hasattr(form, "cleaned_data") else []
+    return next((name for name in typed if name.lower() in state.protected), None)
 
 
 def _ignored(form) -> str | None:

@@ -12,12 +12,21 @@ VERBS = {
     "REMOVE_ARTIFACT_ALIAS": "removed alias",
     "UNLINK_ARTIFACT": "unlinked",
 }
+PROMOTION_VERBS = {
+    "PROMOTION_REQUESTED": "requested",
+    "PROMOTION_APPROVED": "approved",
+    "PROMOTION_REJECTED": "rejected",
+}
 
 
 def page_url(registry: str, collection: str, index: int | None = None) -> str:
     base = settings.REGISTRY_BASE_URL.rstrip("/")
     url = f"{base}/registries/{quote(registry, safe='')}/{quote(collection, safe='')}/"
     return url if index is None else f"{url}v{index}/"
+
+
+def absolute(path: str) -> str:
+    return settings.REGISTRY_BASE_URL.rstrip("/") + path if path else ""
 
 
 def event_values(event) -> dict:
@@ -44,6 +53,9 @@ def event_values(event) -> dict:
         ),
         "registry_name": registry.name,
         "artifact_metadata": source.metadata or {},
+        "promotion_url": absolute(event.extra.get("promotion_url", "")),
+        "promotion_reason": event.extra.get("promotion_reason", ""),
+        "promotion_comment": event.extra.get("promotion_comment", ""),
         # Not template variables: used by the Slack message.
         "_version_index": version.index,
     }
@@ -68,6 +80,12 @@ def slack_message(values: dict) -> dict:
     alias = _escape(values["alias"])
     # Slack's inline code cannot hold a backtick: such an alias is quoted instead.
     alias = f"`{alias}`" if "`" not in alias else f"'{alias}'"
+    if event_type in PROMOTION_VERBS:
+        text = _promotion_text(values, who, target, alias)
+        return {
+            "text": text,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        }
     if event_type == "ADD_ARTIFACT_ALIAS":
         text = f"*{who}* added alias {alias} to {target}"
         if values["previous_version"]:
@@ -84,3 +102,21 @@ def sample_values() -> dict:
     from registry.webhooks.templating import SAMPLE_VALUES
 
     return {**SAMPLE_VALUES, "_version_index": 3}
+
+
+def _promotion_text(values: dict, who: str, target: str, alias: str) -> str:
+    """`*alice* requested <url|promotion of `production`> to zoo:v3 (now on v2) in registry
+    *Model*: why` — with the admin's comment for approvals and rejections."""
+    event_type = values["event_type"]
+    text = (
+        f"*{who}* {PROMOTION_VERBS[event_type]} "
+        f"<{values['promotion_url']}|promotion of {alias}> to {target}"
+    )
+    previous = values["previous_version"]
+    if previous and event_type != "PROMOTION_REJECTED":
+        text += f" ({'now' if event_type == 'PROMOTION_REQUESTED' else 'was'} on {previous})"
+    text += f" in registry *{_escape(values['registry_name'])}*"
+    said = values[
+        "promotion_reason" if event_type == "PROMOTION_REQUESTED" else "promotion_comment"
+    ]
+    return text + (f": {_escape(said)}" if said else ".")

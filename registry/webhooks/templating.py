@@ -24,6 +24,10 @@ VARIABLES = [
     "entity_name",
     "previous_version",
     "registry_name",
+    # Promotion events only (empty for the others): the request page and what it says.
+    "promotion_url",
+    "promotion_reason",
+    "promotion_comment",
 ]
 METADATA_PREFIX = "artifact_metadata."
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -49,6 +53,9 @@ SAMPLE_VALUES = {
     "entity_name": "team",
     "previous_version": "v2",
     "registry_name": "Model",
+    "promotion_url": "",
+    "promotion_reason": "",
+    "promotion_comment": "",
     "artifact_metadata": {"accuracy": 0.93, "framework": "torch"},
 }
 

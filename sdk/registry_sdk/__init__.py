@@ -25,6 +25,7 @@ from registry_sdk.errors import (
     UsageError,
     ValidationError,
 )
+from registry_sdk.promotion import Promotion
 from registry_sdk.registries import Registry
 from registry_sdk.run import Run, init
 
@@ -47,6 +48,7 @@ __all__ = [
     "Error",
     "NotFound",
     "PermissionDenied",
+    "Promotion",
     "Registry",
     "RegistryError",
     "Run",

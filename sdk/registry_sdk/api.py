@@ -12,6 +12,7 @@ from registry_sdk.automations import Automation, NewAutomation, SlackIntegration
 from registry_sdk.client import Client, q
 from registry_sdk.collection import ArtifactCollection
 from registry_sdk.errors import NotFound, UsageError
+from registry_sdk.promotion import Promotion
 from registry_sdk.registries import Registries, Registry
 
 
@@ -44,6 +45,17 @@ class Api:
         """Search registries, collections, versions, aliases and tags; one page of results."""
         response = self._client._send("GET", "/search", params={"q": q, "page": page})
         return response.json()["results"]
+
+    def promotions(self, registry: str, status: str | None = None) -> list[Promotion]:
+        """The registry's promotion requests, pending first; `status` narrows them."""
+        params = {"status": status} if status else {}
+        response = self._client._send("GET", f"/registries/{q(registry)}/promotions", params=params)
+        return [Promotion(self._client, data) for data in response.json()]
+
+    def promotion(self, registry: str, id: int) -> Promotion:
+        return Promotion(
+            self._client, self._client.get(f"/registries/{q(registry)}/promotions/{id}")
+        )
 
     def artifact_exists(self, name: str, type: str | None = None) -> bool:
         """Whether the version named by the path exists (and is visible to you)."""

@@ -11,6 +11,7 @@ from typing import Any
 from registry_sdk import _state, paths
 from registry_sdk.client import Client, progress_bar, q, sha256_of
 from registry_sdk.errors import UsageError
+from registry_sdk.promotion import Promotion
 
 _RESERVED = re.compile(r"^(latest|v\d+)$", re.IGNORECASE)
 
@@ -176,6 +177,11 @@ class Artifact:
             f"/registries/{q(self.registry)}/collections/{q(self.collection)}"
             f"/versions/{q(self.version)}"
         )
+
+    def request_promotion(self, alias: str, reason: str) -> Promotion:
+        """Ask registry admins to move the protected `alias` onto this version."""
+        url = f"{self._version_url()}/promotions"
+        return Promotion(self._client, self._client.post(url, {"alias": alias, "reason": reason}))
 
     def save(self) -> Artifact:
         """Write changes to `aliases`, `tags` and `description` of this registry version.

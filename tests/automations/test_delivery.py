@@ -40,6 +40,9 @@ def test_an_alias_add_sends_exactly_one_signed_delivery(
         "entity_name": "team",
         "previous_version": "",
         "registry_name": "Model",
+        "promotion_url": "",
+        "promotion_reason": "",
+        "promotion_comment": "",
     }
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert request["headers"]["Content-Type"] == "application/json"

@@ -18,7 +18,7 @@ def demo_site(db):
     from django.contrib.auth import get_user_model
 
     from registry.demo import create_demo
-    from registry.models import Automation, WebhookEndpoint
+    from registry.models import Automation, PromotionRequest, WebhookEndpoint
 
     create_demo()
     for user in get_user_model().objects.all():
@@ -27,6 +27,7 @@ def demo_site(db):
     return {
         "automation": Automation.objects.get(name="deploy-production").pk,
         "endpoint": WebhookEndpoint.objects.get(name="ci").pk,
+        "promotion": PromotionRequest.objects.get().pk,
     }
 
 
@@ -57,6 +58,11 @@ def pages(ids: dict) -> list[tuple[str, dict[str, int]]]:
         (settings + "webhooks/new/", admin_only),
         (settings + f"webhooks/{ids['endpoint']}/", admin_only),
         (settings + "slack/new/", admin_only),
+        (settings + "protected-aliases/production/gates/", admin_only),
+        ("/registries/Model/promotions/", {}),
+        ("/registries/Model/promotions/board/", {}),
+        (f"/registries/Model/promotions/{ids['promotion']}/", {}),
+        (v3 + "promotions/", writers),
         ("/search/?q=zoo", {}),
         ("/search/?q=foo:bar", {}),
         ("/account/api-keys/", {}),

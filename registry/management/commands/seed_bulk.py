@@ -197,9 +197,11 @@ class Command(BaseCommand):
                 action = "add" if step == 0 else "move"
                 before = (step - 1, base + step - 1) if step else (None, None)
                 when = _stamp(self.days[step] + half_hour)
-                yield (n + per * c + step, cid, common, action, *before, step, base + step, when)
+                row = (n + per * c + step, cid, common, action, *before, step, base + step, when)
+                yield (*row, "")
             when = _stamp(self.days[at] + 2 * half_hour)
-            yield (n + per * c + COMMON_WALK, cid, unique, "add", None, None, at, base + at, when)
+            row = (n + per * c + COMMON_WALK, cid, unique, "add", None, None, at, base + at, when)
+            yield (*row, "")
 
     def _version_tags(self, collections, ids, rng) -> Iterator[tuple]:
         """Two per collection on different versions: a common tag and a ticket number."""
@@ -287,6 +289,7 @@ _COLUMNS = {
         "to_index",
         "to_version_id",
         "created_at",
+        "override_reason",
     ],
     VersionTag: ["id", "version_id", "name"],
 }
