@@ -22,27 +22,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Lower
 
 from registry import permissions
-from registry.models import Alias, Collection, CollectionTag, VersionTag
+from registry.models import Alias, Collection, CollectionTag, ProtectedAlias, VersionTag
 from registry.names import RefKind, parse_ref
 from registry.selectors.search_feeds import (
+    COLLECTION_COLUMNS,
     EXACT,
     FILTER,
     PREFIX,
     SUBSTRING,
     TIER,
+    VERSION_COLUMNS,
     Feed,
+    best,
+    collection_columns,
     description_feed,
     exact_feed,
     excerpt,
     listing_feed,
     lower_eq,
     name_feeds,
-    top,
+    read_group,
+    version_columns,
 )
-from registry.selectors.search_hits import Hit, Match, hydrate
+from registry.selectors.search_hits import Hit, Match, build_hits
 
 FILTERS = ("alias", "tag", "type", "registry", "collection")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:, collection:"
@@ -158,7 +164,7 @@ class _Search:
     def __init__(self, user, query: ParsedQuery):
         self.query = query
         f = query.filters
-        registries = list(permissions.visible_registries(user).order_by("name"))
+        registries = list(with_protected_names(permissions.visible_registries(user)))
         if "registry" in f:
             registries = [r for r in registries if r.name.lower() == f["registry"]]
         self.registries = {r.pk: r for r in registries}
@@ -169,13 +175,17 @@ class _Search:
             collections = lower_eq(collections, f["collection"])
         if "type" in f:
             collections = collections.filter(type__iexact=f["type"])
-        self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
+        tags_in = CollectionTag.objects.filter(collection__in=collections)
+        self.collection_tags_named = collection_columns(tags_in, "collection__")
         in_collection = collections
         if "tag" in f:
             tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
             collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
-        self.collections = collections
-        self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
+        self.collections = collection_columns(collections)
+        self.collection_descriptions = collection_columns(collections, text="description")
+        self.collection_tags = collection_columns(
+            CollectionTag.objects.filter(collection__in=collections), "collection__"
+        )
 
         def scope(prefix: str, *, skip: str = "") -> Q:
             """Visible, type- and filter-matching versions; `skip` a filter the feed
@@ -193,10 +203,16 @@ class _Search:
                 q &= Exists(lower_eq(tagged, f["tag"]))
             return q
 
-        self.aliases = Alias.objects.filter(scope(""))
-        self.version_tags = VersionTag.objects.filter(scope("version__"))
-        self.aliases_named = Alias.objects.filter(scope("", skip="alias"))
-        self.version_tags_named = VersionTag.objects.filter(scope("version__", skip="tag"))
+        def aliases(**skip):
+            return version_columns(Alias.objects.filter(scope("", **skip)), "version__")
+
+        def tags(**skip):
+            return version_columns(
+                VersionTag.objects.filter(scope("version__", **skip)), "version__"
+            )
+
+        self.aliases, self.aliases_named = aliases(), aliases(skip="alias")
+        self.version_tags, self.version_tags_named = tags(), tags(skip="tag")
 
     def registry_hits(self) -> list[tuple[int, Match]]:
         text, f = self.query.text, self.query.filters
@@ -220,14 +236,13 @@ class _Search:
         if "alias" in f:
             return []
         if text:
-            return [
-                *name_feeds(self.collections, "pk", "name", 0, text),
-                *name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
-                description_feed(self.collections, 2, text),
-            ]
+            return tiered(
+                name_feeds(self.collections, "name", 0, text),
+                name_feeds(self.collection_tags, "tag", 1, text),
+                [description_feed(self.collection_descriptions, 2, text)],
+            )
         if "tag" in f:
-            tags = self.collection_tags_named
-            return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
+            return [exact_feed(self.collection_tags_named, "tag", 0, f["tag"])]
         # Only collection:/type:/registry: filters: list the collections they select.
         field_name = next(n for n in ("collection", "type", "registry") if n in f)
         return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
@@ -235,15 +250,33 @@ class _Search:
     def version_feeds(self) -> list[Feed]:
         text, f = self.query.text, self.query.filters
         if text:
-            return [
-                *name_feeds(self.aliases, "version_id", "alias", 0, text),
-                *name_feeds(self.version_tags, "version_id", "tag", 1, text),
-            ]
+            return tiered(
+                name_feeds(self.aliases, "alias", 0, text),
+                name_feeds(self.version_tags, "tag", 1, text),
+            )
         if "alias" in f:
-            return [exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
+            return [exact_feed(self.aliases_named, "alias", 0, f["alias"])]
         if "tag" in f:
-            return [exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
+            return [exact_feed(self.version_tags_named, "tag", 0, f["tag"])]
         return []  # collection:/type:/registry: alone list collections, not every version.
+
+
+def tiered(*groups: list[Feed]) -> list[Feed]:
+    """Feeds in rank order: by tier, then by priority (names before tags)."""
+    return sorted((feed for group in groups for feed in group), key=lambda f: f.key(0, "")[:2])
+
+
+def with_protected_names(registries):
+    """Registries by name, each with its protected alias names (lower-cased, space-separated)
+    as `protected_names`: the version chips need them, and this adds no query."""
+    names = (
+        ProtectedAlias.objects.filter(registry=OuterRef("pk"))
+        .order_by()
+        .values("registry")
+        .annotate(names=StringAgg(Lower("name"), Value(" ")))
+        .values("names")
+    )
+    return registries.annotate(protected_names=Subquery(names)).order_by("name")
 
 
 def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:
@@ -279,17 +312,25 @@ def search(
     if query.error:
         return results
     s = _Search(user, query)
+    need = COUNT_CAP + 1 if count or page else per_group
     ranked = {REGISTRY: s.registry_hits()}
-    feeds = {COLLECTION: s.collection_feeds(), VERSION: s.version_feeds()}
-    for kind, kind_feeds in feeds.items():
-        ranked[kind] = top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
+    complete = {REGISTRY: True}
+    groups = {
+        COLLECTION: (s.collection_feeds(), COLLECTION_COLUMNS),
+        VERSION: (s.version_feeds(), VERSION_COLUMNS),
+    }
+    for kind, (kind_feeds, columns) in groups.items():
+        rows, complete[kind] = read_group(kind_feeds, columns, need)
+        ranked[kind] = best(rows)
     for kind in KINDS:
         results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)
-        results.capped[kind] = len(ranked[kind]) > COUNT_CAP
+        # A stream cut at `need` rows may hold an object twice: then there are more hits
+        # than it shows, and the count says "at least".
+        results.capped[kind] = len(ranked[kind]) > COUNT_CAP or not complete[kind]
     if page is None:
         window = {kind: (0, per_group) for kind in KINDS}
     else:
         window = _page_window(results.counts, page, per_page)
     picked = {kind: ranked[kind][:COUNT_CAP][o : o + n] for kind, (o, n) in window.items()}
-    results.hits = hydrate(picked, s.registries)
+    results.hits = build_hits(picked, s.registries)
     return results

@@ -3,7 +3,9 @@
 Per N linked versions: N/10 collections (one source artifact each, 10 versions), N/5
 aliases (custom, and `production` protected in every registry), N/5 version tags and N/10
 collection tags, spread over the core registries plus three bench registries, one of them
-restricted. Names mix a small vocabulary (so common words match many rows, as in real
+restricted. Versions carry metadata (`accuracy` 0–1, `epochs` 1–99) and creation dates one
+per 30 s back from now, so metadata and date ranges select a proportional share. Names mix
+a small vocabulary (so common words match many rows, as in real
 use) with unique parts (so exact look-ups find one). Rows go in with COPY on PostgreSQL
 and executemany on SQLite, in big batches with explicit ids: nothing goes through the ORM
 one row at a time. Deterministic for a given --seed.
@@ -11,8 +13,10 @@ one row at a time. Deterministic for a given --seed.
 
 from __future__ import annotations
 
+import json
 import random
 import time
+from datetime import timedelta
 from collections.abc import Iterable, Iterator
 
 from django.core.management.base import BaseCommand, CommandError
@@ -72,9 +76,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(seed)
         registries = self._registries()
-        now = timezone.now()
-        if connection.vendor != "postgresql":
-            now = now.replace(tzinfo=None).isoformat(" ")  # how Django stores it in SQLite
+        self.started_at = timezone.now()
+        now = _stored(self.started_at)
         n_collections = versions // VERSIONS_PER_COLLECTION
         ids = {m: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for m in _MODELS}
         team, _ = Team.objects.get_or_create(name="bench")
@@ -90,8 +93,9 @@ class Command(BaseCommand):
             noun, adj = rng.choice(NOUNS), rng.choice(ADJECTIVES)
             name = f"{noun}-{adj}-{run}-{i}"
             desc = f"{adj.title()} {noun} trained on {rng.choice(DATASETS)}"
+            made = self._created(i * VERSIONS_PER_COLLECTION, versions)
             coll_rows.append(
-                (cid, registry.pk, name, type_, desc, VERSIONS_PER_COLLECTION, now, now)
+                (cid, registry.pk, name, type_, desc, VERSIONS_PER_COLLECTION, made, made)
             )
             art_rows.append((aid, project.pk, name, type_, VERSIONS_PER_COLLECTION, now))
             ctag_rows.append((ids[CollectionTag] + i, cid, rng.choice(TAGS)))
@@ -99,8 +103,8 @@ class Command(BaseCommand):
         self._insert(Collection, coll_rows)
         self._insert(Artifact, art_rows)
         self._insert(CollectionTag, ctag_rows)
-        self._insert(ArtifactVersion, self._sources(collections, ids, now))
-        self._insert(LinkedVersion, self._linked(collections, ids, now))
+        self._insert(ArtifactVersion, self._sources(collections, ids, rng))
+        self._insert(LinkedVersion, self._linked(collections, ids))
         self._insert(Alias, self._aliases(collections, ids, rng, now))
         self._insert(VersionTag, self._version_tags(collections, ids, rng))
         self._reset_sequences()
@@ -132,19 +136,26 @@ class Command(BaseCommand):
             ProtectedAlias.objects.get_or_create(registry=registry, name="production")
         return registries
 
-    def _sources(self, collections, ids, now) -> Iterator[tuple]:
-        n = ids[ArtifactVersion]
+    def _created(self, k: int, total: int) -> str:
+        """Version k of total was made (total - k) * 30 s ago: newest last, as ids go."""
+        return _stored(self.started_at - timedelta(seconds=30 * (total - k)))
+
+    def _sources(self, collections, ids, rng) -> Iterator[tuple]:
+        n, total = ids[ArtifactVersion], len(collections) * VERSIONS_PER_COLLECTION
         for c, (_cid, aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
-                yield (n + k, aid, index, f"{k:064x}", "", "{}", 1, 1, now)
+                metadata = {"accuracy": round(rng.random(), 4), "epochs": rng.randrange(1, 100)}
+                created = self._created(k, total)
+                yield (n + k, aid, index, f"{k:064x}", "", json.dumps(metadata), 1, 1, created)
 
-    def _linked(self, collections, ids, now) -> Iterator[tuple]:
+    def _linked(self, collections, ids) -> Iterator[tuple]:
         n, src = ids[LinkedVersion], ids[ArtifactVersion]
+        total = len(collections) * VERSIONS_PER_COLLECTION
         for c, (cid, _aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
-                yield (n + k, cid, index, src + k, "", now)
+                yield (n + k, cid, index, src + k, "", self._created(k, total))
 
     def _aliases(self, collections, ids, rng, now) -> Iterator[tuple]:
         """Two per collection: a common name (production, staging…) and a unique one."""
@@ -195,6 +206,12 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def _stored(moment):
+    if connection.vendor == "postgresql":
+        return moment
+    return moment.replace(tzinfo=None).isoformat(" ")  # how Django stores it in SQLite
 
 
 _COLUMNS = {
