@@ -22,33 +22,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Lower
 
 from registry import permissions
-from registry.models import Alias, Collection, CollectionTag, ProtectedAlias, VersionTag
+from registry.models import ProtectedAlias
 from registry.names import RefKind, parse_ref
 from registry.selectors.search_feeds import (
-    COLLECTION_COLUMNS,
     EXACT,
     FILTER,
     PREFIX,
     SUBSTRING,
     TIER,
-    VERSION_COLUMNS,
-    Feed,
+    Row,
     best,
-    collection_columns,
-    description_feed,
-    exact_feed,
     excerpt,
-    listing_feed,
-    lower_eq,
-    name_feeds,
-    read_group,
-    version_columns,
 )
 from registry.selectors.search_hits import Hit, Match, build_hits
+from registry.selectors.search_scope import COLLECTION, VERSION, read_group
 
 FILTERS = ("alias", "tag", "type", "registry", "collection")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:, collection:"
@@ -57,7 +48,7 @@ PATH_HINT = (
 )
 MIN_LENGTH = 2
 COUNT_CAP = 200
-REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
+REGISTRY = "registry"
 KINDS = (REGISTRY, COLLECTION, VERSION)
 
 HINT_EMPTY = (
@@ -159,60 +150,18 @@ class SearchResults:
 
 
 class _Search:
-    """One search for one user: the visible scope, and the feeds and counters per kind."""
+    """One search for one user: the visible registries, and the hits of each group."""
 
     def __init__(self, user, query: ParsedQuery):
         self.query = query
-        f = query.filters
         registries = list(with_protected_names(permissions.visible_registries(user)))
-        if "registry" in f:
-            registries = [r for r in registries if r.name.lower() == f["registry"]]
+        if "registry" in query.filters:
+            registries = [r for r in registries if r.name.lower() == query.filters["registry"]]
         self.registries = {r.pk: r for r in registries}
-        ids = list(self.registries)
 
-        collections = Collection.objects.filter(registry_id__in=ids)
-        if "collection" in f:
-            collections = lower_eq(collections, f["collection"])
-        if "type" in f:
-            collections = collections.filter(type__iexact=f["type"])
-        tags_in = CollectionTag.objects.filter(collection__in=collections)
-        self.collection_tags_named = collection_columns(tags_in, "collection__")
-        in_collection = collections
-        if "tag" in f:
-            tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
-            collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
-        self.collections = collection_columns(collections)
-        self.collection_descriptions = collection_columns(collections, text="description")
-        self.collection_tags = collection_columns(
-            CollectionTag.objects.filter(collection__in=collections), "collection__"
-        )
-
-        def scope(prefix: str, *, skip: str = "") -> Q:
-            """Visible, type- and filter-matching versions; `skip` a filter the feed
-            applies itself (an alias feed for `alias:x` needs no `EXISTS alias x`)."""
-            q = Q(**{f"{prefix}collection__registry_id__in": ids})
-            if "type" in f:
-                q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
-            if "collection" in f:
-                q &= Q(**{f"{prefix}collection__in": in_collection.values("pk")})
-            if "alias" in f and skip != "alias":
-                held = Alias.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(lower_eq(held, f["alias"]))
-            if "tag" in f and skip != "tag":
-                tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(lower_eq(tagged, f["tag"]))
-            return q
-
-        def aliases(**skip):
-            return version_columns(Alias.objects.filter(scope("", **skip)), "version__")
-
-        def tags(**skip):
-            return version_columns(
-                VersionTag.objects.filter(scope("version__", **skip)), "version__"
-            )
-
-        self.aliases, self.aliases_named = aliases(), aliases(skip="alias")
-        self.version_tags, self.version_tags_named = tags(), tags(skip="tag")
+    def group(self, kind: str, need: int) -> tuple[list[Row], bool]:
+        q = self.query
+        return read_group(kind, q.text, q.filters, list(self.registries), need)
 
     def registry_hits(self) -> list[tuple[int, Match]]:
         text, f = self.query.text, self.query.filters
@@ -230,40 +179,6 @@ class _Search:
                 match = Match("description", excerpt(r.description, text), SUBSTRING)
                 hits.append(((3, lname), r.pk, match))
         return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
-
-    def collection_feeds(self) -> list[Feed]:
-        text, f = self.query.text, self.query.filters
-        if "alias" in f:
-            return []
-        if text:
-            return tiered(
-                name_feeds(self.collections, "name", 0, text),
-                name_feeds(self.collection_tags, "tag", 1, text),
-                [description_feed(self.collection_descriptions, 2, text)],
-            )
-        if "tag" in f:
-            return [exact_feed(self.collection_tags_named, "tag", 0, f["tag"])]
-        # Only collection:/type:/registry: filters: list the collections they select.
-        field_name = next(n for n in ("collection", "type", "registry") if n in f)
-        return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
-
-    def version_feeds(self) -> list[Feed]:
-        text, f = self.query.text, self.query.filters
-        if text:
-            return tiered(
-                name_feeds(self.aliases, "alias", 0, text),
-                name_feeds(self.version_tags, "tag", 1, text),
-            )
-        if "alias" in f:
-            return [exact_feed(self.aliases_named, "alias", 0, f["alias"])]
-        if "tag" in f:
-            return [exact_feed(self.version_tags_named, "tag", 0, f["tag"])]
-        return []  # collection:/type:/registry: alone list collections, not every version.
-
-
-def tiered(*groups: list[Feed]) -> list[Feed]:
-    """Feeds in rank order: by tier, then by priority (names before tags)."""
-    return sorted((feed for group in groups for feed in group), key=lambda f: f.key(0, "")[:2])
 
 
 def with_protected_names(registries):
@@ -315,12 +230,8 @@ def search(
     need = COUNT_CAP + 1 if count or page else per_group
     ranked = {REGISTRY: s.registry_hits()}
     complete = {REGISTRY: True}
-    groups = {
-        COLLECTION: (s.collection_feeds(), COLLECTION_COLUMNS),
-        VERSION: (s.version_feeds(), VERSION_COLUMNS),
-    }
-    for kind, (kind_feeds, columns) in groups.items():
-        rows, complete[kind] = read_group(kind_feeds, columns, need)
+    for kind in (COLLECTION, VERSION):
+        rows, complete[kind] = s.group(kind, need)
         ranked[kind] = best(rows)
     for kind in KINDS:
         results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)

@@ -43,15 +43,19 @@ class Feed:
     kind: str
     prio: int  # among feeds of one tier: names before tags before descriptions
     field: str
-    term: str = ""
+    # The query value a match shows instead of the row's text: the searched text for a
+    # description excerpt, a filter's value for a listing.
+    shows: str = ""
 
     def key(self, pk: int, text: str) -> tuple:
         lname = text.lower() if self.kind in (EXACT, PREFIX, FILTER) else ""
         return (TIER[self.kind], self.prio, lname, pk)
 
-    def match(self, text: str) -> Match:
+    def match(self, text: str, values: dict) -> Match:
         if self.kind == DESCRIPTION:
-            return Match("description", excerpt(text, self.term), SUBSTRING)
+            return Match("description", excerpt(text, values[self.shows]), SUBSTRING)
+        if self.shows:
+            return Match(self.field, values[self.shows], FILTER)
         return Match(self.field, text, self.kind)
 
 
@@ -63,11 +67,8 @@ class Row:
     values: dict
 
 
-def read_group(feeds: list[Feed], columns: tuple[str, ...], need: int) -> tuple[list[Row], bool]:
-    """The first `need` rows of the feeds' concatenation, in rank order, in one query; and
-    whether that was every row (False when the stream was cut at `need`)."""
-    if not feeds or need <= 0:
-        return [], True
+def group_query(feeds: list[Feed], columns: tuple[str, ...], need: int) -> QuerySet:
+    """The feeds' concatenation cut at `need` rows, as one query of (feed number, *columns)."""
     if connection.features.supports_slicing_ordering_in_compound:
         parts = [_numbered(f.source, i, columns)[:need] for i, f in enumerate(feeds)]
     else:
@@ -76,21 +77,31 @@ def read_group(feeds: list[Feed], columns: tuple[str, ...], need: int) -> tuple[
             _numbered(f.source.order_by().filter(pk__in=f.source.values("pk")[:need]), i, columns)
             for i, f in enumerate(feeds)
         ]
+    if len(parts) == 1:
+        return parts[0]
     # No ORDER BY on the whole (the models' default one would name a column it lacks).
-    query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by()
-    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+    query = parts[0].union(*parts[1:], all=True).order_by()
+    if connection.features.supports_slicing_ordering_in_compound:
         query = query[:need]
+    return query
+
+
+def read_rows(
+    found: list[tuple], feeds: list[Feed], columns: tuple[str, ...], need: int, values: dict
+) -> tuple[list[Row], bool]:
+    """A group query's rows in rank order, cut at `need`; and whether they were all."""
     rows = []
-    for feed_no, *values in query:
+    for feed_no, *cells in found:
         feed = feeds[feed_no]
-        named = dict(zip(columns, values, strict=True))
+        named = dict(zip(columns, cells, strict=True))
         rows.append((feed_no, feed.key(named["s_pk"], named["s_text"]), feed, named))
     # Parts come one after the other in rank order; sorting restores it within a part
     # where the database gave no order (SQLite's subqueries) and is cheap for `need` rows.
     rows.sort(key=lambda r: (r[0], r[1]))
     complete = len(rows) < need
     rows = rows[:need]
-    return [Row(key, v["s_obj"], feed.match(v["s_text"]), v) for _n, key, feed, v in rows], complete
+    hits = [Row(key, v["s_obj"], feed.match(v["s_text"], values), v) for _n, key, feed, v in rows]
+    return hits, complete
 
 
 def _numbered(qs: QuerySet, feed_no: int, columns: tuple[str, ...]) -> QuerySet:
@@ -153,20 +164,21 @@ def lower_name():
     return Collate(lower, "C") if connection.vendor == "postgresql" else lower
 
 
-def _upper_bound(prefix: str) -> str:
+def upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def name_feeds(qs: QuerySet, fieldname: str, prio: int, term: str) -> list[Feed]:
+def name_feeds(qs: QuerySet, fieldname: str, prio: int, term: str, upper: str) -> list[Feed]:
     """Exact, prefix (both by name, on the b-tree) and substring (oldest first, trigram
-    index) matches of `term` in `qs`'s names: three feeds, one per tier."""
+    index) matches of `term` in `qs`'s names: three feeds, one per tier. `upper` is
+    upper_bound(term): every name with the prefix sorts below it."""
     qs = qs.alias(lname=lower_name())
     exact = qs.filter(lname=term).order_by("lname", "pk")
-    prefix = qs.filter(lname__gt=term, lname__lt=_upper_bound(term)).order_by("lname", "pk")
+    prefix = qs.filter(lname__gt=term, lname__lt=upper).order_by("lname", "pk")
     substring = (
         qs.alias(lower=Lower("name"))
         .filter(lower__contains=term)
-        .exclude(lname__gte=term, lname__lt=_upper_bound(term))
+        .exclude(lname__gte=term, lname__lt=upper)
         .order_by("pk")
     )
     return [
@@ -183,21 +195,15 @@ def exact_feed(qs: QuerySet, fieldname: str, prio: int, value: str) -> Feed:
 
 
 def description_feed(qs: QuerySet, prio: int, term: str) -> Feed:
-    """Substring matches in descriptions, oldest first."""
+    """Substring matches of `term` (the searched text) in descriptions, oldest first."""
     source = qs.alias(ldesc=Lower("description")).filter(ldesc__contains=term).order_by("pk")
-    return Feed(source, DESCRIPTION, prio, "description", term)
+    return Feed(source, DESCRIPTION, prio, "description", shows="text")
 
 
-def listing_feed(qs: QuerySet, match: Match) -> Feed:
-    """Every row of `qs` by name, all with the same Match (`type:model` alone)."""
+def listing_feed(qs: QuerySet, filter_name: str) -> Feed:
+    """Every row of `qs` by name, each matched by the filter (`type:model` alone)."""
     source = qs.alias(lname=lower_name()).order_by("lname", "pk")
-    return _FixedFeed(source, FILTER, 0, match.field, match.value)
-
-
-@dataclass(frozen=True)
-class _FixedFeed(Feed):
-    def match(self, text: str) -> Match:
-        return Match(self.field, self.term, FILTER)
+    return Feed(source, FILTER, 0, filter_name, shows=filter_name)
 
 
 def excerpt(text: str, term: str, width: int = 60) -> str:
