@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Lower
 
-from registry import permissions
+from registry import key_scopes, permissions
 from registry.models import ProtectedAlias
 from registry.names import RefKind, parse_ref
+from registry.selectors.compiled import compiled_query, int_marker
 from registry.selectors.search_feeds import (
     EXACT,
     FILTER,
@@ -154,7 +157,7 @@ class _Search:
 
     def __init__(self, user, query: ParsedQuery):
         self.query = query
-        registries = list(with_protected_names(permissions.visible_registries(user)))
+        registries = visible_registries(user)
         if "registry" in query.filters:
             registries = [r for r in registries if r.name.lower() == query.filters["registry"]]
         self.registries = {r.pk: r for r in registries}
@@ -181,9 +184,14 @@ class _Search:
         return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
 
 
-def with_protected_names(registries):
-    """Registries by name, each with its protected alias names (lower-cased, space-separated)
-    as `protected_names`: the version chips need them, and this adds no query."""
+class VisibleRegistry(NamedTuple):
+    pk: int
+    name: str
+    description: str
+    protected_names: str | None  # lower-cased, space-separated (alias names hold no spaces)
+
+
+def _registries_query(user):
     names = (
         ProtectedAlias.objects.filter(registry=OuterRef("pk"))
         .order_by()
@@ -191,7 +199,35 @@ def with_protected_names(registries):
         .annotate(names=StringAgg(Lower("name"), Value(" ")))
         .values("names")
     )
-    return registries.annotate(protected_names=Subquery(names)).order_by("name")
+    return (
+        permissions.visible_registries(user)
+        .annotate(protected_names=Subquery(names))
+        .order_by("name")
+        .values_list("pk", "name", "description", "protected_names")
+    )
+
+
+def visible_registries(user) -> list[VisibleRegistry]:
+    """The registries the user may see, by name, with their protected alias names (the
+    version chips need them), in one query. For a signed-in user without a registry-scoped
+    key — nearly every search — the query is compiled once and run with the user's id."""
+    scope = key_scopes.scope_of(user)
+    common = (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and (scope is None or scope.registry_ids is None)
+    )
+    if not common:
+        return [VisibleRegistry(*row) for row in _registries_query(user)]
+
+    def build():
+        stand_in = get_user_model()(pk=int_marker(0), is_active=True, is_superuser=False)
+        return _registries_query(stand_in), None, {int_marker(0): "user"}
+
+    query, _ = compiled_query(("search-registries",), build)
+    return [VisibleRegistry(*row) for row in query.rows(user=user.pk)]
 
 
 def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:

@@ -131,9 +131,11 @@ def collection_columns(qs: QuerySet, path: str = "", text: str = "name") -> Quer
     )
 
 
-def version_columns(qs: QuerySet, path: str) -> QuerySet:
-    """Aliases or version tags (`path` to the version: "version__") with VERSION_COLUMNS."""
-    collection = f"{path}collection__"
+def version_columns(qs: QuerySet, path: str, collection: str = "") -> QuerySet:
+    """Aliases or version tags (`path` to the version: "version__") with VERSION_COLUMNS;
+    `collection` is a shorter path to the version's collection where the row has one
+    (an alias's own `collection`), which saves the planner a join."""
+    collection = collection or f"{path}collection__"
     newest = LinkedVersion.objects.filter(collection=OuterRef(f"{collection}pk")).order_by("-index")
     aliases = (
         Alias.objects.filter(version=OuterRef(f"{path}pk"))

@@ -91,7 +91,8 @@ class Scope:
         return q
 
     def aliases(self, skip: str = ""):
-        return version_columns(Alias.objects.filter(self.version_scope("", skip=skip)), "version__")
+        scoped = Alias.objects.filter(self.version_scope("", skip=skip))
+        return version_columns(scoped, "version__", "collection__")
 
     def version_tags(self, skip: str = ""):
         scoped = VersionTag.objects.filter(self.version_scope("version__", skip=skip))

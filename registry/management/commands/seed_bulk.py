@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import timedelta
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
