@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from registry.api import artifacts, errors, fallback, registries, runs, search, versions
+from registry.api import artifacts, errors, fallback, query, registries, runs, search, versions
 from registry.api.auth import AUTH
 
 api = NinjaAPI(
@@ -27,4 +27,5 @@ api.add_router("/", artifacts.router)
 api.add_router("/registries", registries.router)
 api.add_router("/registries", versions.router)
 api.add_router("/search", search.router)
+api.add_router("/query", query.router)
 api.add_router("/", fallback.router)  # last: catches every other path

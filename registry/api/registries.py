@@ -12,6 +12,7 @@ from registry.api.schemas import (
     Error,
     RegistryIn,
     RegistryOut,
+    RegistryPatch,
     TagsIn,
 )
 from registry.models import Collection, Registry
@@ -31,6 +32,8 @@ def registry_out(registry: Registry, user) -> dict:
         "visibility": registry.visibility,
         "accepted_types": list(registry.accepted_types),
         "role": permissions.role_of(user, registry),
+        "created_at": registry.created_at,
+        "updated_at": registry.updated_at,
     }
 
 
@@ -45,6 +48,8 @@ def collection_out(collection: Collection) -> dict:
         "description": collection.description,
         "tags": [t.name for t in collection.tags.all()],
         "version_count": count,
+        "created_at": collection.created_at,
+        "updated_at": collection.updated_at,
     }
 
 
@@ -72,6 +77,19 @@ def create_registry(request, payload: RegistryIn):
 @router.get("/{registry}", response={200: RegistryOut, **ERRORS})
 def get_registry(request, registry: str):
     reg = permissions.get_registry_for_user(request.auth, registry)
+    return registry_out(reg, request.auth)
+
+
+@router.patch("/{registry}", response={200: RegistryOut, **ERRORS})
+def update_registry(request, registry: str, payload: RegistryPatch):
+    """Change the description, restrict visibility, or accept more types (registry admins)."""
+    reg = registry_services.update_registry(
+        registry=permissions.get_registry_for_user(request.auth, registry),
+        actor=request.auth,
+        description=payload.description,
+        visibility=payload.visibility,
+        accepted_types=payload.accepted_types,
+    )
     return registry_out(reg, request.auth)
 
 

@@ -133,6 +133,8 @@ class RegistryOut(Schema):
     visibility: str
     accepted_types: list[str]
     role: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class RegistryIn(Schema):
@@ -142,6 +144,18 @@ class RegistryIn(Schema):
     accepted_types: list[TypeStr] = Field(["model"], max_length=100)
 
 
+class RegistryPatch(Schema):
+    description: str | None = Field(None, max_length=100_000)
+    visibility: str | None = Field(
+        None, max_length=32, description="restricted (a registry cannot be made public again)"
+    )
+    accepted_types: list[TypeStr] | None = Field(
+        None,
+        max_length=100,
+        description="Types to accept; add-only, so every type already accepted must stay.",
+    )
+
+
 class CollectionOut(Schema):
     registry: str
     name: str
@@ -149,6 +163,8 @@ class CollectionOut(Schema):
     description: str
     tags: list[str]
     version_count: int
+    created_at: datetime
+    updated_at: datetime
 
 
 class CollectionIn(Schema):

@@ -31,6 +31,7 @@ class Registry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "registries"
@@ -115,6 +116,9 @@ class LinkedVersion(models.Model):
         related_name="+",
     )
     linked_at = models.DateTimeField(auto_now_add=True)
+    # Bumped when the version's own row is saved (description); alias and tag rows
+    # have their own timestamps and history.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-index"]

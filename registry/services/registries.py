@@ -89,10 +89,21 @@ def update_registry(
     description: str | None = None,
     visibility: str | None = None,
     add_types: Iterable[str] = (),
+    accepted_types: Iterable[str] | None = None,
 ) -> Registry:
-    """Edit settings. Visibility only goes organization → restricted; types are add-only."""
+    """Edit settings. Visibility only goes organization → restricted; types are add-only.
+
+    `accepted_types` is the whole new list (as W&B's `registry.save()` sends it): it must
+    keep every type already accepted.
+    """
     permissions.check_can_admin(actor, registry, "Editing registry settings")
     registry = Registry.objects.select_for_update().get(pk=registry.pk)
+    if accepted_types is not None:
+        kept = {t.lower() for t in _clean_types(accepted_types)}
+        dropped = [t for t in registry.accepted_types if t.lower() not in kept]
+        if dropped:
+            raise Invalid(TYPES_ADD_ONLY.format(type=dropped[0]))
+        add_types = [*add_types, *accepted_types]
     if description is not None:
         registry.description = description.strip()
     if visibility is not None and visibility != registry.visibility:

@@ -81,5 +81,5 @@ def update_version_description(*, version: LinkedVersion, description: str, acto
     permissions.check_can_write(actor, version.collection.registry, "Editing a description")
     version = _live_version(version)
     version.description = (description or "").strip()
-    version.save(update_fields=["description"])
+    version.save(update_fields=["description", "updated_at"])
     return version

@@ -11,6 +11,7 @@ from registry_sdk import run as run_module
 from registry_sdk._version import __version__
 from registry_sdk.api import Api, login
 from registry_sdk.artifact import Artifact
+from registry_sdk.collection import ArtifactCollection
 from registry_sdk.errors import (
     AuthenticationError,
     ChecksumMismatch,
@@ -24,6 +25,7 @@ from registry_sdk.errors import (
     UsageError,
     ValidationError,
 )
+from registry_sdk.registries import Registry
 from registry_sdk.run import Run, init
 
 
@@ -37,6 +39,7 @@ __all__ = [
     "__version__",
     "Api",
     "Artifact",
+    "ArtifactCollection",
     "AuthenticationError",
     "ChecksumMismatch",
     "CommError",
@@ -44,6 +47,7 @@ __all__ = [
     "Error",
     "NotFound",
     "PermissionDenied",
+    "Registry",
     "RegistryError",
     "Run",
     "ServerError",

@@ -138,6 +138,8 @@ class Artifact:
         self.collection = data["collection"]
         self.version = data["version"]
         self.metadata = dict(data.get("metadata") or {})
+        # Query results carry no file list; download() and files() fetch it when needed.
+        self._has_manifest = "files" in data
         self.manifest = list(data.get("files") or [])
         self.tags = list(data.get("tags") or [])
         self.source = dict(data["source"])
@@ -187,6 +189,7 @@ class Artifact:
         Returns the directory.
         """
         url = self._version_url()
+        self._ensure_manifest()
         target = Path(root or os.path.join("artifacts", f"{self.collection}-{self.version}"))
         todo = []
         for entry in self.manifest:
@@ -204,7 +207,13 @@ class Artifact:
         return str(target)
 
     def files(self) -> list[dict[str, Any]]:
+        if self.registry is not None:
+            self._ensure_manifest()
         return list(self.manifest)
+
+    def _ensure_manifest(self) -> None:
+        if not getattr(self, "_has_manifest", True):
+            self._load(self._client.get(self._version_url()))
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

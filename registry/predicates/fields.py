@@ -1,0 +1,232 @@
+"""What each filterable field compiles to: a column, a set of names, or a metadata key.
+
+Every condition a field returns is TRUE or FALSE in SQL, never NULL, so the compiler can
+negate any of them (`$ne`, `$nin`, `$not`, `$nor`) without SQL's three-valued logic
+dropping rows whose value is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.lookups import Exact, In
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from registry.predicates.errors import FilterError
+from registry.predicates.json_type import JSONTypeOf
+
+NOTHING = Q(pk__in=[])
+COMPARISONS = {"$gt": "gt", "$gte": "gte", "$lt": "lt", "$lte": "lte"}
+_VERSION_NAME = re.compile(r"^v([0-9]{1,9})$")
+REGISTRY_PREFIX = "wandb-registry-"
+
+
+def _describe(value: Any) -> str:
+    return repr(value) if not isinstance(value, str) else f"'{value}'"
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text column; `optional` text counts as missing when empty."""
+
+    column: str
+    optional: bool = False
+    strip_prefix: str = ""
+
+    def operand(self, name: str, op: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FilterError(f"'{name}' is text: {op} takes a string, got {_describe(value)}.")
+        if self.strip_prefix and value.startswith(self.strip_prefix):
+            return value.removeprefix(self.strip_prefix)
+        return value
+
+    def lookup(self, lookup: str, value: Any) -> Q:
+        return Q(**{f"{self.column}__{lookup}": value})
+
+    def regex(self, pattern: str) -> Q:
+        return Q(**{f"{self.column}__regex": pattern})
+
+    def exists(self, flag: bool) -> Q:
+        if self.optional:
+            return ~Q(**{self.column: ""}) if flag else Q(**{self.column: ""})
+        return Q() if flag else NOTHING
+
+    def actual(self, queryset) -> Any:
+        return queryset.values_list(self.column, flat=True).first()
+
+
+@dataclass(frozen=True)
+class DateField:
+    """A timestamp column, compared with ISO 8601 dates or date-times (UTC when naive)."""
+
+    column: str
+
+    def operand(self, name: str, op: str, value: Any) -> datetime:
+        parsed = None
+        if isinstance(value, str):
+            parsed = parse_datetime(value)
+            if parsed is None and (day := parse_date(value)) is not None:
+                parsed = datetime.combine(day, time.min)
+        if parsed is None:
+            raise FilterError(
+                f"'{name}' is a date: {op} takes an ISO 8601 date or date-time such as "
+                f"'2025-01-31' or '2025-01-31T12:00:00Z', got {_describe(value)}."
+            )
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+
+    def lookup(self, lookup: str, value: Any) -> Q:
+        return Q(**{f"{self.column}__{lookup}": value})
+
+    def regex(self, pattern: str) -> Q:
+        raise AssertionError("the compiler refuses $regex on dates")
+
+    def exists(self, flag: bool) -> Q:
+        return Q() if flag else NOTHING
+
+    def actual(self, queryset) -> Any:
+        return queryset.values_list(self.column, flat=True).first()
+
+
+@dataclass(frozen=True)
+class NameSetField:
+    """Names held in rows of `model` (tags, aliases): a condition holds if any name meets it."""
+
+    model: Any
+    owner: str
+
+    def operand(self, name: str, op: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FilterError(f"'{name}' holds names: {op} takes a string, got {_describe(value)}.")
+        return value
+
+    def _any(self, **name_lookup) -> Q:
+        return Q(Exists(self.model.objects.filter(**{self.owner: OuterRef("pk")}, **name_lookup)))
+
+    def lookup(self, lookup: str, value: Any) -> Q:
+        return self._any(**{f"name__{lookup}": value})
+
+    def regex(self, pattern: str) -> Q:
+        return self._any(name__regex=pattern)
+
+    def exists(self, flag: bool) -> Q:
+        return self._any() if flag else ~self._any()
+
+    def actual(self, queryset) -> Any:
+        owners = queryset.values("pk")
+        names = self.model.objects.filter(**{f"{self.owner}__in": owners})
+        return sorted(names.values_list("name", flat=True))
+
+
+def _python_lookup(lookup: str, value: Any, candidate: str) -> bool:
+    return {
+        "exact": lambda: candidate == value,
+        "in": lambda: candidate in value,
+        "gt": lambda: candidate > value,
+        "gte": lambda: candidate >= value,
+        "lt": lambda: candidate < value,
+        "lte": lambda: candidate <= value,
+        "regex": lambda: re.search(value, candidate) is not None,
+    }[lookup]()
+
+
+@dataclass(frozen=True)
+class AliasField(NameSetField):
+    """Stored aliases plus the derived ones every version has: `vN`, and `latest` on the newest."""
+
+    def _derived(self, lookup: str, value: Any) -> Q:
+        version_name = Concat(Value("v"), Cast("index", CharField()), output_field=CharField())
+        derived = Q(CharField().get_lookup(lookup)(version_name, value))
+        if _python_lookup(lookup, value, "latest"):
+            newest = self.model._meta.get_field("version").related_model.objects.filter(
+                collection=OuterRef("collection")
+            )
+            derived |= Q(index=Subquery(newest.order_by("-index").values("index")[:1]))
+        return derived
+
+    def lookup(self, lookup: str, value: Any) -> Q:
+        return super().lookup(lookup, value) | self._derived(lookup, value)
+
+    def regex(self, pattern: str) -> Q:
+        return super().regex(pattern) | self._derived("regex", pattern)
+
+    def exists(self, flag: bool) -> Q:
+        # Every version has its `vN`.
+        return Q() if flag else NOTHING
+
+    def actual(self, queryset) -> Any:
+        version = queryset.values("pk", "index", "collection").first()
+        if version is None:
+            return []
+        newest = (
+            queryset.model.objects.filter(collection=version["collection"])
+            .order_by("-index")
+            .values_list("index", flat=True)
+            .first()
+        )
+        derived = [f"v{version['index']}"] + (["latest"] if newest == version["index"] else [])
+        return super().actual(queryset) + derived
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string"
+
+
+@dataclass(frozen=True)
+class MetadataKey:
+    """One key (dotted for nested keys) of a JSON column, compared by JSON type and value."""
+
+    column: str
+    keys: tuple[str, ...]
+
+    def _path(self) -> str:
+        return "__".join((self.column, *self.keys))
+
+    def _type(self) -> Coalesce:
+        return Coalesce(JSONTypeOf(F(self.column), list(self.keys)), Value("missing"))
+
+    def operand(self, name: str, op: str, value: Any) -> Any:
+        allowed = (str, int, float, bool) + (
+            (type(None),) if op in ("$eq", "$ne", "$in", "$nin") else ()
+        )
+        if not isinstance(value, allowed) or (isinstance(value, float) and value != value):
+            raise FilterError(
+                f"'{name}' {op} takes a string, number or boolean"
+                + (" (or null)" if op in ("$eq", "$ne", "$in", "$nin") else "")
+                + f", got {_describe(value)}."
+            )
+        return value
+
+    def _typed(self, lookup: str, value: Any) -> Q:
+        compare = Q(**{f"{self._path()}__{lookup}": value})
+        return Q(Exact(self._type(), _json_type(value))) & compare
+
+    def lookup(self, lookup: str, value: Any) -> Q:
+        if lookup == "in":
+            q = NOTHING
+            for item in value:
+                q |= self.lookup("exact", item)
+            return q
+        if value is None:
+            # As in MongoDB: null matches a null value and a missing key.
+            return Q(In(self._type(), ["null", "missing"]))
+        return self._typed(lookup, value)
+
+    def regex(self, pattern: str) -> Q:
+        return self._typed("regex", pattern)
+
+    def exists(self, flag: bool) -> Q:
+        present = ~Q(Exact(self._type(), "missing"))
+        return present if flag else ~present
+
+    def actual(self, queryset) -> Any:
+        return queryset.values_list(self._path(), flat=True).first()
