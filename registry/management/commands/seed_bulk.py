@@ -155,7 +155,8 @@ class Command(BaseCommand):
         for c, (cid, _aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
-                yield (n + k, cid, index, src + k, "", self._created(k, total))
+                made = self._created(k, total)
+                yield (n + k, cid, index, src + k, "", made, made)
 
     def _aliases(self, collections, ids, rng, now) -> Iterator[tuple]:
         """Two per collection: a common name (production, staging…) and a unique one."""
@@ -238,7 +239,15 @@ _COLUMNS = {
         "file_count",
         "created_at",
     ],
-    LinkedVersion: ["id", "collection_id", "index", "source_id", "description", "linked_at"],
+    LinkedVersion: [
+        "id",
+        "collection_id",
+        "index",
+        "source_id",
+        "description",
+        "linked_at",
+        "updated_at",
+    ],
     Alias: ["id", "collection_id", "version_id", "name", "created_at"],
     VersionTag: ["id", "version_id", "name"],
 }
