@@ -124,7 +124,7 @@ def measure(repeat: int) -> dict:
         kind: [text(t.format(**fill)) for t in templates] for kind, templates in QUERY_KINDS.items()
     }
     cases["live (3 per group)"] = [
-        (f"live {q}", lambda q=q: search(user, q, per_group=3, count=False)) for q in LIVE_QUERIES
+        (f"live {q}", lambda q=q: search(user, q, per_group=3)) for q in LIVE_QUERIES
     ]
     for kind, queries_ in ADVANCED_KINDS.items():
         cases[kind] = [advanced(k, rows) for k, rows in queries_]

@@ -31,7 +31,7 @@ def search_page(request):
 def live_results(request):
     """The few best hits per group, shown under the search bar while typing."""
     q = request.GET.get("q", "")
-    results = search(request.user, q, per_group=LIVE_PER_GROUP, count=False)
+    results = search(request.user, q, per_group=LIVE_PER_GROUP)
     return render(request, "registry/search.html#live", {"q": q, "results": results})
 
 
