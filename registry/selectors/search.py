@@ -8,13 +8,12 @@ Hits come in three groups (registries, collections, versions), best first: exact
 then prefix (both by name), then substring (oldest first); names before tags before
 descriptions.
 
-Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
-prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
-substring as `LIKE '%x%'` on a trigram GIN index (migration 0003). The substring shape is
-only queried when exact and prefix matches do not fill what is asked. Counts come from
-the same ordered feeds and stop at COUNT_CAP, so no search reads every matching row of
-a common word. The number of queries is bounded by the number of feeds: it does not grow
-with the number of hits.
+Speed: a search runs at most three queries — the visible registries (matched here, in
+Python: they are few), then one per group (search_scope.read_group). Every match is one
+of three index-friendly shapes on `lower(name)`: equality and prefix on a `COLLATE "C"`
+b-tree, substring as `LIKE '%x%'` on a trigram GIN index (migration 0003); a group's
+feeds run best tier first in one statement that stops after COUNT_CAP + 1 rows, so no
+search reads every matching row of a common word, and counts stop at COUNT_CAP.
 """
 
 from __future__ import annotations
@@ -24,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Lower
 
 from registry import key_scopes, permissions
-from registry.models import ProtectedAlias
+from registry.models import ProtectedAlias, Registry
 from registry.names import RefKind, parse_ref
 from registry.selectors.compiled import compiled_query, int_marker
 from registry.selectors.search_feeds import (
@@ -226,7 +226,10 @@ def visible_registries(user) -> list[VisibleRegistry]:
         stand_in = get_user_model()(pk=int_marker(0), is_active=True, is_superuser=False)
         return _registries_query(stand_in), None, {int_marker(0): "user"}
 
-    query, _ = compiled_query(("search-registries",), build)
+    # The role check names the registry's content type by id (cached by Django after the
+    # first look-up); a database whose content types were made again gets its own query.
+    content_type = ContentType.objects.get_for_model(Registry).pk
+    query, _ = compiled_query(("search-registries", content_type), build)
     return [VisibleRegistry(*row) for row in query.rows(user=user.pk)]
 
 

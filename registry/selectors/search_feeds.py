@@ -3,7 +3,7 @@
 Each feed is one index-friendly query whose rows come in rank order: exact matches and
 prefix matches as an equality and a range on the `COLLATE "C"` b-tree of `lower(name)`,
 substring matches on the trigram GIN index (migration 0003), oldest first. A group's feeds
-are listed best tier first, so their concatenation is already in rank order; `read_group`
+are listed best tier first, so their concatenation is already in rank order; `group_query`
 reads it as one `UNION ALL … LIMIT need`. PostgreSQL runs the parts of a UNION ALL one after
 the other and stops as soon as `need` rows have arrived, so a substring scan only runs when
 the exact and prefix matches do not fill what is asked, and no feed reads more rows than
