@@ -18,12 +18,17 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
-_cache: dict[tuple, Compiled] = {}
+_cache: dict[tuple, object] = {}
 _lock = threading.Lock()
 
 
-def _marker(name: str) -> str:
+def marker(name: str) -> str:
     return f"\x00{name}\x00"
+
+
+def int_marker(slot: int) -> int:
+    """A stand-in for an integer value (an id): negative, so never a real one."""
+    return -(10**15) - slot
 
 
 class Compiled:
@@ -33,15 +38,32 @@ class Compiled:
     `select_related` and annotations, answers model instances (`first_instance`).
     """
 
-    def __init__(self, queryset: QuerySet, names: tuple[str, ...], using: str) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        names: tuple[str, ...],
+        using: str,
+        markers: dict[str | int, str] | None = None,
+    ) -> None:
         query = queryset.query
         self.using = using
         self.compiler = query.get_compiler(using=using)
         self.sql, params = self.compiler.as_sql()
-        markers = {_marker(name): name for name in names}
+        if markers is None:
+            markers = {marker(name): name for name in names}
         self.params = list(params)
-        self.slots = [(i, markers[p]) for i, p in enumerate(params) if p in markers]
-        if {name for _, name in self.slots} != set(names):
+        # (position, name, pattern): a pattern is a LIKE parameter Django built around a
+        # string marker (`%marker%` for `__contains`); the value goes in escaped for LIKE.
+        self.slots: list[tuple[int, str, str | None]] = []
+        for i, p in enumerate(params):
+            if isinstance(p, str | int) and not isinstance(p, bool) and p in markers:
+                self.slots.append((i, markers[p], None))
+            elif isinstance(p, str) and "\x00" in p:
+                inside = [m for m in markers if isinstance(m, str) and m in p]
+                if len(inside) != 1:
+                    raise ValueError(f"a parameter holds {len(inside)} markers: {p!r}")
+                self.slots.append((i, markers[inside[0]], p.replace(inside[0], "\x00")))
+        if not {name for _, name, _ in self.slots} >= set(names):
             raise ValueError("every value must reach the SQL as a parameter")
         selected = [column for column, _, _ in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(selected)
@@ -73,11 +95,8 @@ class Compiled:
         self.annotation_columns = dict(compiler.annotation_col_map)
 
     def _fetch(self, values: dict, *, one: bool) -> list:
-        params = list(self.params)
-        for index, name in self.slots:
-            params[index] = values[name]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self._params(values))
             rows = [cursor.fetchone()] if one else cursor.fetchall()
         rows = [row for row in rows if row is not None]
         if rows and self.converters:
@@ -117,6 +136,21 @@ class Compiled:
             raise TypeError("instances() needs a model queryset, not .values()")
         return [self._instance(row) for row in self._fetch(values, one=False)]
 
+    def _params(self, values: dict) -> list:
+        params = list(self.params)
+        like = connections[self.using].ops.prep_for_like_query
+        for index, name, pattern in self.slots:
+            value = values[name]
+            params[index] = value if pattern is None else pattern.replace("\x00", like(value))
+        return params
+
+    def rows(self, **values) -> list[tuple]:
+        """Every row for these values, as tuples in the queryset's column order (for
+        queries whose columns need no converter: numbers and text)."""
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            return cursor.fetchall()
+
 
 def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="default"):
     """The query `build(**markers)` makes, compiled once per process and database.
@@ -130,6 +164,24 @@ def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="defau
         with _lock:
             found = _cache.get(cache_key)
             if found is None:
-                queryset = build(**{name: _marker(name) for name in names})
+                queryset = build(**{name: marker(name) for name in names})
                 found = _cache[cache_key] = Compiled(queryset, names, using)
+    return found
+
+
+def compiled_query(key: tuple, build: Callable[[], tuple], using="default") -> tuple:
+    """`compiled` for a query whose markers `build` chooses (integers for ids, strings
+    that may end up inside LIKE patterns): `build()` returns (queryset or None, extra,
+    {marker: name}); this returns (Compiled or None, extra), built once per key."""
+    cache_key = (key, using, connections[using].vendor)
+    found = _cache.get(cache_key)
+    if found is None:
+        with _lock:
+            found = _cache.get(cache_key)
+            if found is None:
+                queryset, extra, markers = build()
+                query = None
+                if queryset is not None:
+                    query = Compiled(queryset, (), using, markers=markers)
+                found = _cache[cache_key] = (query, extra)
     return found

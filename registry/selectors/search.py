@@ -8,42 +8,43 @@ Hits come in three groups (registries, collections, versions), best first: exact
 then prefix (both by name), then substring (oldest first); names before tags before
 descriptions.
 
-Speed: every match is one of three index-friendly shapes on `lower(name)`: equality and
-prefix as a range on a `COLLATE "C"` b-tree (the scan stops after `limit` rows), and
-substring as `LIKE '%x%'` on a trigram GIN index (migration 0003). The substring shape is
-only queried when exact and prefix matches do not fill what is asked. Counts come from
-the same ordered feeds and stop at COUNT_CAP, so no search reads every matching row of
-a common word. The number of queries is bounded by the number of feeds: it does not grow
-with the number of hits.
+Speed: a search runs at most three queries — the visible registries (matched here, in
+Python: they are few), then one per group (search_scope.read_group). Every match is one
+of three index-friendly shapes on `lower(name)`: equality and prefix on a `COLLATE "C"`
+b-tree, substring as `LIKE '%x%'` on a trigram GIN index (migration 0003); a group's
+feeds run best tier first in one statement that stops after COUNT_CAP + 1 rows, so no
+search reads every matching row of a common word, and counts stop at COUNT_CAP.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Lower
 
-from registry import permissions
+from registry import key_scopes, permissions
 from registry.db import fold
-from registry.models import Alias, Collection, CollectionTag, VersionTag
+from registry.models import ProtectedAlias, Registry
 from registry.names import RefKind, parse_ref
+from registry.selectors.compiled import compiled_query, int_marker
 from registry.selectors.search_feeds import (
     EXACT,
     FILTER,
     PREFIX,
     SUBSTRING,
     TIER,
-    Feed,
-    description_feed,
-    exact_feed,
+    Row,
+    best,
     excerpt,
-    listing_feed,
-    lower_eq,
-    name_feeds,
-    top,
 )
-from registry.selectors.search_hits import Hit, Match, hydrate
+from registry.selectors.search_hits import Hit, Match, build_hits
+from registry.selectors.search_scope import COLLECTION, VERSION, read_group
+from registry.selectors.versions import SEPARATOR
 
 FILTERS = ("alias", "tag", "type", "registry", "collection")
 FILTER_LIST = "Filters: alias:, tag:, type:, registry:, collection:"
@@ -52,7 +53,7 @@ PATH_HINT = (
 )
 MIN_LENGTH = 2
 COUNT_CAP = 200
-REGISTRY, COLLECTION, VERSION = "registry", "collection", "version"
+REGISTRY = "registry"
 KINDS = (REGISTRY, COLLECTION, VERSION)
 
 HINT_EMPTY = (
@@ -156,50 +157,18 @@ class SearchResults:
 
 
 class _Search:
-    """One search for one user: the visible scope, and the feeds and counters per kind."""
+    """One search for one user: the visible registries, and the hits of each group."""
 
     def __init__(self, user, query: ParsedQuery):
         self.query = query
-        f = query.filters
-        registries = list(permissions.visible_registries(user).order_by("name"))
-        if "registry" in f:
-            registries = [r for r in registries if r.name.lower() == f["registry"]]
+        registries = visible_registries(user)
+        if "registry" in query.filters:
+            registries = [r for r in registries if r.name.lower() == query.filters["registry"]]
         self.registries = {r.pk: r for r in registries}
-        ids = list(self.registries)
 
-        collections = Collection.objects.filter(registry_id__in=ids)
-        if "collection" in f:
-            collections = lower_eq(collections, f["collection"])
-        if "type" in f:
-            collections = collections.filter(type__iexact=f["type"])
-        self.collection_tags_named = CollectionTag.objects.filter(collection__in=collections)
-        in_collection = collections
-        if "tag" in f:
-            tagged = CollectionTag.objects.filter(collection=OuterRef("pk"))
-            collections = collections.filter(Exists(lower_eq(tagged, f["tag"])))
-        self.collections = collections
-        self.collection_tags = CollectionTag.objects.filter(collection__in=collections)
-
-        def scope(prefix: str, *, skip: str = "") -> Q:
-            """Visible, type- and filter-matching versions; `skip` a filter the feed
-            applies itself (an alias feed for `alias:x` needs no `EXISTS alias x`)."""
-            q = Q(**{f"{prefix}collection__registry_id__in": ids})
-            if "type" in f:
-                q &= Q(**{f"{prefix}collection__type__iexact": f["type"]})
-            if "collection" in f:
-                q &= Q(**{f"{prefix}collection__in": in_collection.values("pk")})
-            if "alias" in f and skip != "alias":
-                held = Alias.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(lower_eq(held, f["alias"]))
-            if "tag" in f and skip != "tag":
-                tagged = VersionTag.objects.filter(version=OuterRef("version_id"))
-                q &= Exists(lower_eq(tagged, f["tag"]))
-            return q
-
-        self.aliases = Alias.objects.filter(scope(""))
-        self.version_tags = VersionTag.objects.filter(scope("version__"))
-        self.aliases_named = Alias.objects.filter(scope("", skip="alias"))
-        self.version_tags_named = VersionTag.objects.filter(scope("version__", skip="tag"))
+    def group(self, kind: str, need: int) -> tuple[list[Row], bool]:
+        q = self.query
+        return read_group(kind, q.text, q.filters, list(self.registries), need)
 
     def registry_hits(self) -> list[tuple[int, Match]]:
         text, f = self.query.text, self.query.filters
@@ -218,35 +187,54 @@ class _Search:
                 hits.append(((3, lname), r.pk, match))
         return [(pk, match) for _key, pk, match in sorted(hits, key=lambda h: h[0])]
 
-    def collection_feeds(self) -> list[Feed]:
-        text, f = self.query.text, self.query.filters
-        if "alias" in f:
-            return []
-        if text:
-            return [
-                *name_feeds(self.collections, "pk", "name", 0, text),
-                *name_feeds(self.collection_tags, "collection_id", "tag", 1, text),
-                description_feed(self.collections, 2, text),
-            ]
-        if "tag" in f:
-            tags = self.collection_tags_named
-            return [exact_feed(tags, "collection_id", "tag", 0, f["tag"])]
-        # Only collection:/type:/registry: filters: list the collections they select.
-        field_name = next(n for n in ("collection", "type", "registry") if n in f)
-        return [listing_feed(self.collections, Match(field_name, f[field_name], FILTER))]
 
-    def version_feeds(self) -> list[Feed]:
-        text, f = self.query.text, self.query.filters
-        if text:
-            return [
-                *name_feeds(self.aliases, "version_id", "alias", 0, text),
-                *name_feeds(self.version_tags, "version_id", "tag", 1, text),
-            ]
-        if "alias" in f:
-            return [exact_feed(self.aliases_named, "version_id", "alias", 0, f["alias"])]
-        if "tag" in f:
-            return [exact_feed(self.version_tags_named, "version_id", "tag", 0, f["tag"])]
-        return []  # collection:/type:/registry: alone list collections, not every version.
+class VisibleRegistry(NamedTuple):
+    pk: int
+    name: str
+    description: str
+    protected_names: str | None  # lower-cased, space-separated (alias names hold no spaces)
+
+
+def _registries_query(user):
+    names = (
+        ProtectedAlias.objects.filter(registry=OuterRef("pk"))
+        .order_by()
+        .values("registry")
+        .annotate(names=StringAgg(Lower("name"), Value(SEPARATOR)))
+        .values("names")
+    )
+    return (
+        permissions.visible_registries(user)
+        .annotate(protected_names=Subquery(names))
+        .order_by("name")
+        .values_list("pk", "name", "description", "protected_names")
+    )
+
+
+def visible_registries(user) -> list[VisibleRegistry]:
+    """The registries the user may see, by name, with their protected alias names (the
+    version chips need them), in one query. For a signed-in user without a registry-scoped
+    key — nearly every search — the query is compiled once and run with the user's id."""
+    scope = key_scopes.scope_of(user)
+    common = (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and (scope is None or scope.registry_ids is None)
+    )
+    if not common:
+        return [VisibleRegistry(*row) for row in _registries_query(user)]
+
+    def build():
+        stand_in = get_user_model()(pk=int_marker(0), is_active=True, is_superuser=False)
+        return _registries_query(stand_in), None, {int_marker(0): "user"}
+
+    # The role check names the registry's content type by id (cached by Django after the
+    # first look-up); a database whose content types were made again gets its own query.
+    content_type = ContentType.objects.get_for_model(Registry).pk
+    query, _ = compiled_query(("search-registries", content_type), build)
+    return [VisibleRegistry(*row) for row in query.rows(user=user.pk)]
 
 
 def _page_window(counts: dict[str, int], page: int, per_page: int) -> dict[str, tuple[int, int]]:
@@ -268,31 +256,37 @@ def search(
     per_group: int = 20,
     page: int | None = None,
     per_page: int = 20,
-    count: bool = True,
 ) -> SearchResults:
     """What the user may see that matches `q`, best first.
 
     Without `page`: the best `per_group` hits of each kind (the results page, the live
     results). With `page`: that page of the flat list registries, collections, versions
-    (the API). Counts stop at COUNT_CAP per kind, and so does the flat list; `count=False`
-    skips counting (the live results show no count).
+    (the API). Counts stop at COUNT_CAP per kind, and so does the flat list. The live
+    results, which show three hits and no count, read as many rows as the page: asked for
+    only a few rows, PostgreSQL's planner walks a substring feed in id order
+    hoping to meet a match soon, and reads the whole table when the text matches nothing
+    (0.5 s at a million versions); asked for the cap, it reads the trigram index.
     """
     query = parse_query(q)
     results = SearchResults(query)
     if query.error:
         return results
     s = _Search(user, query)
+    need = COUNT_CAP + 1
     ranked = {REGISTRY: s.registry_hits()}
-    feeds = {COLLECTION: s.collection_feeds(), VERSION: s.version_feeds()}
-    for kind, kind_feeds in feeds.items():
-        ranked[kind] = top(kind_feeds, COUNT_CAP + 1 if count or page else per_group)
+    complete = {REGISTRY: True}
+    for kind in (COLLECTION, VERSION):
+        rows, complete[kind] = s.group(kind, need)
+        ranked[kind] = best(rows)
     for kind in KINDS:
         results.counts[kind] = min(len(ranked[kind]), COUNT_CAP)
-        results.capped[kind] = len(ranked[kind]) > COUNT_CAP
+        # A stream cut at `need` rows may hold an object twice: then there are more hits
+        # than it shows, and the count says "at least".
+        results.capped[kind] = len(ranked[kind]) > COUNT_CAP or not complete[kind]
     if page is None:
         window = {kind: (0, per_group) for kind in KINDS}
     else:
         window = _page_window(results.counts, page, per_page)
     picked = {kind: ranked[kind][:COUNT_CAP][o : o + n] for kind, (o, n) in window.items()}
-    results.hits = hydrate(picked, s.registries)
+    results.hits = build_hits(picked, s.registries)
     return results

@@ -1,98 +1,165 @@
-"""Feeds: ordered streams of candidate rows, and merging them into the best N.
+"""Feeds: ordered streams of candidate rows, read for one group in one query.
 
-Each feed is one index-friendly query on `lower(name)` (or a description) whose rows come
-in rank order: exact and prefix matches as a range on the `COLLATE "C"` b-tree, substring
-matches on the trigram GIN index (migration 0003). `top` asks each feed for as few rows as
-it can and stops once no unread row could enter the best N.
+Each feed is one index-friendly query whose rows come in rank order: exact matches and
+prefix matches as an equality and a range on the `COLLATE "C"` b-tree of `lower(name)`,
+substring matches on the trigram GIN index (migration 0003), oldest first. A group's feeds
+are listed best tier first, so their concatenation is already in rank order; `group_query`
+reads it as one `UNION ALL … LIMIT need`. PostgreSQL runs the parts of a UNION ALL one after
+the other and stops as soon as `need` rows have arrived, so a substring scan only runs when
+the exact and prefix matches do not fill what is asked, and no feed reads more rows than
+the group shows or counts.
+
+Every row carries what its hit displays (names, indexes, a version's aliases), so a group
+needs no second query to hydrate its hits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Collate, Lower
 
+from registry.models import Alias, LinkedVersion
 from registry.selectors.search_hits import Match
+from registry.selectors.versions import SEPARATOR
 
-EXACT, PREFIX, SUBSTRING, FILTER = "exact", "prefix", "substring", "filter"
-TIER = {EXACT: 0, PREFIX: 1, SUBSTRING: 2}
+EXACT, PREFIX, SUBSTRING, FILTER, DESCRIPTION = "exact", "prefix", "substring", "filter", "desc"
+TIER = {EXACT: 0, FILTER: 0, PREFIX: 1, SUBSTRING: 2, DESCRIPTION: 3}
 
-# A feed is one ordered stream of candidate rows: (key, object id, Match). Rows of a feed
-# come in key order, so the best `limit` rows of the merge are known once every feed has
-# either run dry or reached a key beyond the current limit-th best.
-Row = tuple[tuple, int, Match]
+# The columns every row of a group carries, in order: the row's own id, the id of the
+# object it stands for, the matched text, then what displaying the object needs.
+COLLECTION_COLUMNS = ("s_pk", "s_obj", "s_text", "s_name", "s_type", "s_registry")
+VERSION_COLUMNS = (*COLLECTION_COLUMNS, "s_index", "s_latest", "s_aliases")
+# Alias names may hold spaces but never a "/" (names.ALIAS_RE).
+ALIAS_SEPARATOR = SEPARATOR
 
 
-@dataclass
+@dataclass(frozen=True)
 class Feed:
-    """`source` is ordered by rank; its rows are `columns` (pk, object id, text, lname),
-    which `convert` turns into a Row."""
+    """`source` is ordered by rank and annotated with its group's columns; every row of it
+    matched `field` in the same way (`kind`)."""
 
     source: QuerySet
-    columns: tuple[str, str, str, str]
-    convert: Callable[[tuple], Row]
-    floor: tuple  # no row of this feed has a smaller key
-    rows: list[Row] = field(default_factory=list)
-    asked: int = 0
+    kind: str
+    prio: int  # among feeds of one tier: names before tags before descriptions
+    field: str
+    # The query value a match shows instead of the row's text: the searched text for a
+    # description excerpt, a filter's value for a listing.
+    shows: str = ""
 
-    @property
-    def saturated(self) -> bool:
-        return self.asked > 0 and len(self.rows) >= self.asked
+    def key(self, pk: int, text: str) -> tuple:
+        lname = text.lower() if self.kind in (EXACT, PREFIX, FILTER) else ""
+        return (TIER[self.kind], self.prio, lname, pk)
 
-
-def _fetch(feeds: list[Feed]) -> None:
-    """Read each feed's first `asked` rows: one UNION ALL query where the database can
-    limit the parts of a compound statement (PostgreSQL), one query per feed otherwise."""
-    if len(feeds) == 1 or not connection.features.supports_slicing_ordering_in_compound:
-        for feed in feeds:
-            feed.rows = [
-                feed.convert(v) for v in feed.source.values_list(*feed.columns)[: feed.asked]
-            ]
-        return
-    parts = [
-        feed.source.annotate(feed_no=Value(i)).values_list("feed_no", *feed.columns)[: feed.asked]
-        for i, feed in enumerate(feeds)
-    ]
-    for feed in feeds:
-        feed.rows = []
-    for values in parts[0].union(*parts[1:], all=True).order_by():
-        feed = feeds[values[0]]
-        feed.rows.append(feed.convert(values[1:]))
-    for feed in feeds:  # a UNION ALL keeps no order across parts; ranks restore it
-        feed.rows.sort(key=lambda row: row[0])
+    def match(self, text: str, values: dict) -> Match:
+        if self.kind == DESCRIPTION:
+            return Match("description", excerpt(text, values[self.shows]), SUBSTRING)
+        if self.shows:
+            return Match(self.field, values[self.shows], FILTER)
+        return Match(self.field, text, self.kind)
 
 
-def top(feeds: list[Feed], limit: int) -> list[tuple[int, Match]]:
-    """The best `limit` distinct objects over all feeds, fetching as little as possible."""
-    if limit <= 0:
-        return []
-    while True:
-        best: dict[int, tuple[tuple, Match]] = {}
-        for feed in feeds:
-            for key, obj, match in feed.rows:
-                if obj not in best or key < best[obj][0]:
-                    best[obj] = (key, match)
-        ranked = sorted(best.items(), key=lambda item: item[1][0])
-        kth = ranked[limit - 1][1][0] if len(ranked) >= limit else None
-        pending = []
-        for feed in feeds:
-            if not feed.asked:
-                if kth is None or feed.floor < kth:
-                    pending.append(feed)
-            elif feed.saturated:
-                if kth is None or feed.rows[-1][0] < kth:
-                    pending.append(feed)
-        if not pending:
-            return [(obj, match) for obj, (_key, match) in ranked[:limit]]
-        # Best-first: exact and prefix feeds before substring feeds, each tier in one query.
-        tier = min(feed.floor[0] for feed in pending)
-        batch = [f for f in pending if f.asked or f.floor[0] == tier]
-        for feed in batch:
-            feed.asked = feed.asked * 4 or limit
-        _fetch(batch)
+@dataclass(frozen=True)
+class Row:
+    key: tuple
+    obj: int
+    match: Match
+    values: dict
+
+
+def group_query(feeds: list[Feed], columns: tuple[str, ...], need: int) -> QuerySet:
+    """The feeds' concatenation cut at `need` rows, as one query of (feed number, *columns)."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [_numbered(f.source, i, columns)[:need] for i, f in enumerate(feeds)]
+    else:
+        # SQLite cannot limit the parts of a compound statement, but can limit a subquery.
+        parts = [
+            _numbered(f.source.order_by().filter(pk__in=f.source.values("pk")[:need]), i, columns)
+            for i, f in enumerate(feeds)
+        ]
+    if len(parts) == 1:
+        return parts[0]
+    # No ORDER BY on the whole (the models' default one would name a column it lacks).
+    query = parts[0].union(*parts[1:], all=True).order_by()
+    if connection.features.supports_slicing_ordering_in_compound:
+        query = query[:need]
+    return query
+
+
+def read_rows(
+    found: list[tuple], feeds: list[Feed], columns: tuple[str, ...], need: int, values: dict
+) -> tuple[list[Row], bool]:
+    """A group query's rows in rank order, cut at `need`; and whether they were all."""
+    rows = []
+    for feed_no, *cells in found:
+        feed = feeds[feed_no]
+        named = dict(zip(columns, cells, strict=True))
+        rows.append((feed_no, feed.key(named["s_pk"], named["s_text"]), feed, named))
+    # Parts come one after the other in rank order; sorting restores it within a part
+    # where the database gave no order (SQLite's subqueries) and is cheap for `need` rows.
+    rows.sort(key=lambda r: (r[0], r[1]))
+    complete = len(rows) < need
+    rows = rows[:need]
+    hits = [Row(key, v["s_obj"], feed.match(v["s_text"], values), v) for _n, key, feed, v in rows]
+    return hits, complete
+
+
+def _numbered(qs: QuerySet, feed_no: int, columns: tuple[str, ...]) -> QuerySet:
+    return qs.annotate(feed_no=Value(feed_no)).values_list("feed_no", *columns)
+
+
+def best(rows: list[Row]) -> list[Row]:
+    """Each object once, at its best-ranked row, best first."""
+    seen: dict[int, Row] = {}
+    for row in sorted(rows, key=lambda r: r.key):
+        seen.setdefault(row.obj, row)
+    return list(seen.values())
+
+
+# Group columns -------------------------------------------------------------------------
+
+
+def collection_columns(qs: QuerySet, path: str = "", text: str = "name") -> QuerySet:
+    """`qs` (collections, or rows pointing at one through `path`) with COLLECTION_COLUMNS."""
+    return qs.annotate(
+        s_pk=F("pk"),
+        s_obj=F(f"{path}pk") if path else F("pk"),
+        s_text=F(text),
+        s_name=F(f"{path}name"),
+        s_type=F(f"{path}type"),
+        s_registry=F(f"{path}registry_id"),
+    )
+
+
+def version_columns(qs: QuerySet, path: str, collection: str = "") -> QuerySet:
+    """Aliases or version tags (`path` to the version: "version__") with VERSION_COLUMNS;
+    `collection` is a shorter path to the version's collection where the row has one
+    (an alias's own `collection`), which saves the planner a join."""
+    collection = collection or f"{path}collection__"
+    newest = LinkedVersion.objects.filter(collection=OuterRef(f"{collection}pk")).order_by("-index")
+    aliases = (
+        Alias.objects.filter(version=OuterRef(f"{path}pk"))
+        .order_by()
+        .values("version")
+        .annotate(names=StringAgg("name", Value(ALIAS_SEPARATOR)))  # chips_for sorts them
+        .values("names")
+    )
+    return qs.annotate(
+        s_pk=F("pk"),
+        s_obj=F(f"{path}pk"),
+        s_text=F("name"),
+        s_name=F(f"{collection}name"),
+        s_type=F(f"{collection}type"),
+        s_registry=F(f"{collection}registry_id"),
+        s_index=F(f"{path}index"),
+        s_latest=Subquery(newest.values("index")[:1]),
+        s_aliases=Subquery(aliases),
+    )
+
+
+# Feeds -----------------------------------------------------------------------------------
 
 
 def lower_name():
@@ -101,81 +168,52 @@ def lower_name():
     return Collate(lower, "C") if connection.vendor == "postgresql" else lower
 
 
-def _upper_bound(prefix: str) -> str | None:
-    """The least string above every string starting with `prefix` (None: there is none)."""
-    while prefix and prefix[-1] == chr(0x10FFFF):
-        prefix = prefix[:-1]
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
+def upper_bound(prefix: str) -> str:
+    """A string above every string starting with `prefix`. No character is above
+    U+10FFFF: past a trailing one the bound is approximate (names going on with U+10FFFF
+    itself are left out), never an error."""
+    stripped = prefix.rstrip(chr(0x10FFFF))
+    if not stripped:
+        return prefix + chr(0x10FFFF)
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
-def _prefix_q(term: str) -> Q:
-    bound = _upper_bound(term)
-    return Q(lname__gte=term) if bound is None else Q(lname__gte=term, lname__lt=bound)
-
-
-def name_feeds(qs: QuerySet, obj: str, fieldname: str, prio: int, term: str) -> list[Feed]:
-    """Exact+prefix matches by name (one range scan of the b-tree, in order), then
-    substring matches oldest first (trigram index; id order keeps the scan short however
-    the matching names sort)."""
-    qs = qs.annotate(lname=lower_name())
-
-    def convert(values: tuple) -> Row:
-        pk, obj_id, name, lname = values
-        if lname.startswith(term):
-            kind = EXACT if lname == term else PREFIX
-            return (TIER[kind], prio, lname, pk), obj_id, Match(fieldname, name, kind)
-        return (TIER[SUBSTRING], prio, "", pk), obj_id, Match(fieldname, name, SUBSTRING)
-
-    columns = ("pk", obj, "name", "lname")
-    prefix = qs.filter(_prefix_q(term)).order_by("lname", "pk")
+def name_feeds(qs: QuerySet, fieldname: str, prio: int, term: str, upper: str) -> list[Feed]:
+    """Exact, prefix (both by name, on the b-tree) and substring (oldest first, trigram
+    index) matches of `term` in `qs`'s names: three feeds, one per tier. `upper` is
+    upper_bound(term): every name with the prefix sorts below it."""
+    qs = qs.alias(lname=lower_name())
+    exact = qs.filter(lname=term).order_by("lname", "pk")
+    prefix = qs.filter(lname__gt=term, lname__lt=upper).order_by("lname", "pk")
     substring = (
         qs.alias(lower=Lower("name"))
         .filter(lower__contains=term)
-        .exclude(_prefix_q(term))
+        .exclude(lname__gte=term, lname__lt=upper)
         .order_by("pk")
     )
     return [
-        Feed(prefix, columns, convert, (0, prio)),
-        Feed(substring, columns, convert, (2, prio)),
+        Feed(exact, EXACT, prio, fieldname),
+        Feed(prefix, PREFIX, prio, fieldname),
+        Feed(substring, SUBSTRING, prio, fieldname),
     ]
 
 
-def exact_feed(qs: QuerySet, obj: str, fieldname: str, prio: int, value: str) -> Feed:
+def exact_feed(qs: QuerySet, fieldname: str, prio: int, value: str) -> Feed:
     """Rows whose name equals a filter value (`alias:production` alone)."""
-
-    def convert(values: tuple) -> Row:
-        pk, obj_id, name, _lname = values
-        return (0, prio, "", pk), obj_id, Match(fieldname, name, FILTER)
-
-    source = qs.annotate(lname=lower_name()).filter(lname=value).order_by("lname", "pk")
-    return Feed(source, ("pk", obj, "name", "lname"), convert, (0, prio))
+    source = qs.alias(lname=lower_name()).filter(lname=value).order_by("lname", "pk")
+    return Feed(source, FILTER, prio, fieldname)
 
 
 def description_feed(qs: QuerySet, prio: int, term: str) -> Feed:
-    """Substring matches in descriptions, oldest first."""
-
-    def convert(values: tuple) -> Row:
-        pk, _obj, desc, _lname = values
-        return (3, prio, "", pk), pk, Match("description", excerpt(desc, term), SUBSTRING)
-
-    source = (
-        qs.alias(ldesc=Lower("description"))
-        .annotate(lname=lower_name())
-        .filter(ldesc__contains=term)
-        .order_by("pk")
-    )
-    return Feed(source, ("pk", "pk", "description", "lname"), convert, (3, prio))
+    """Substring matches of `term` (the searched text) in descriptions, oldest first."""
+    source = qs.alias(ldesc=Lower("description")).filter(ldesc__contains=term).order_by("pk")
+    return Feed(source, DESCRIPTION, prio, "description", shows="text")
 
 
-def listing_feed(qs: QuerySet, match: Match) -> Feed:
-    """Every row of `qs` by name, all with the same Match (`type:model` alone)."""
-
-    def convert(values: tuple) -> Row:
-        pk, _obj, _name, lname = values
-        return (0, 0, lname, pk), pk, match
-
-    source = qs.annotate(lname=lower_name()).order_by("lname", "pk")
-    return Feed(source, ("pk", "pk", "name", "lname"), convert, (0, 0))
+def listing_feed(qs: QuerySet, filter_name: str) -> Feed:
+    """Every row of `qs` by name, each matched by the filter (`type:model` alone)."""
+    source = qs.alias(lname=lower_name()).order_by("lname", "pk")
+    return Feed(source, FILTER, 0, filter_name, shows=filter_name)
 
 
 def excerpt(text: str, term: str, width: int = 60) -> str:

@@ -1,16 +1,13 @@
-"""Search hits: what matched, and turning matched ids into displayable hits in a fixed
-number of queries (one per kind, plus the aliases, latest indexes and protected names
-that version chips need)."""
+"""Search hits: what matched, and turning the rows a search read into displayable hits
+(the rows carry every column a hit shows, so this runs no query)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db.models import OuterRef, Prefetch, Subquery
-
-from registry.models import Alias, Collection, LinkedVersion, ProtectedAlias
-from registry.selectors.chips import Chip, ChipKind, chips_for
+from registry.selectors.chips import Chip, alias_chip, chips_for
+from registry.selectors.versions import split_names
 
 
 @dataclass(frozen=True)
@@ -66,72 +63,51 @@ def version_url(registry: str, collection: str, index: int) -> str:
     return f"{collection_url(registry, collection)}v{index}/"
 
 
-def hydrate(picked: dict[str, list[tuple[int, Match]]], registries: dict) -> dict[str, list[Hit]]:
-    """Hits in the order given; `registries` maps id -> Registry (already loaded)."""
+def build_hits(picked: dict[str, list], registries: dict) -> dict[str, list[Hit]]:
+    """Hits in the order given, from what the search already read (no query): registries
+    as (id, Match) with `registries` mapping id -> Registry (annotated with
+    `protected_names`), collections and versions as feed rows carrying their columns."""
     hits: dict[str, list[Hit]] = {"registry": [], "collection": [], "version": []}
     for pk, match in picked.get("registry", []):
         r = registries[pk]
         hits["registry"].append(Hit("registry", r.name, r.name, registry_url(r.name), match))
-
-    collection_ids = [pk for pk, _m in picked.get("collection", [])]
-    if collection_ids:
-        by_id = Collection.objects.in_bulk(collection_ids)
-        for pk, match in picked["collection"]:
-            c = by_id[pk]
-            reg = registries[c.registry_id].name
-            hits["collection"].append(
-                Hit(
-                    "collection",
-                    reg,
-                    f"{reg}/{c.name}",
-                    collection_url(reg, c.name),
-                    match,
-                    collection=c.name,
-                    type=c.type,
-                )
+    for row in picked.get("collection", []):
+        v = row.values
+        reg = registries[v["s_registry"]].name
+        hits["collection"].append(
+            Hit(
+                "collection",
+                reg,
+                f"{reg}/{v['s_name']}",
+                collection_url(reg, v["s_name"]),
+                row.match,
+                collection=v["s_name"],
+                type=v["s_type"],
             )
-
-    version_ids = [pk for pk, _m in picked.get("version", [])]
-    if version_ids:
-        newest = LinkedVersion.objects.filter(collection=OuterRef("collection")).order_by("-index")
-        versions = (
-            LinkedVersion.objects.select_related("collection")
-            .annotate(latest_index=Subquery(newest.values("index")[:1]))
-            .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
         )
-        by_id = versions.in_bulk(version_ids)
-        protected: dict[int, set[str]] = {}
-        registry_ids = {v.collection.registry_id for v in by_id.values()}
-        for rid, name in ProtectedAlias.objects.filter(registry_id__in=registry_ids).values_list(
-            "registry_id", "name"
-        ):
-            protected.setdefault(rid, set()).add(name.lower())
-        for pk, match in picked["version"]:
-            v = by_id[pk]
-            c = v.collection
-            reg = registries[c.registry_id].name
-            names = protected.get(c.registry_id, set())
-            matched_chip = None
-            if match.field == "alias":
-                kind = ChipKind.PROTECTED if match.value.lower() in names else ChipKind.CUSTOM
-                matched_chip = Chip(match.value, kind)
-            hits["version"].append(
-                Hit(
-                    "version",
-                    reg,
-                    f"{reg}/{c.name}:v{v.index}",
-                    version_url(reg, c.name, v.index),
-                    match,
-                    collection=c.name,
-                    version=v.index,
-                    type=c.type,
-                    chips=chips_for(
-                        [a.name for a in v.aliases.all()],
-                        index=v.index,
-                        latest=v.latest_index,
-                        protected=names,
-                    ),
-                    matched_chip=matched_chip,
-                )
+    for row in picked.get("version", []):
+        v, match = row.values, row.match
+        registry = registries[v["s_registry"]]
+        reg, name, index = registry.name, v["s_name"], v["s_index"]
+        protected = set(split_names(registry.protected_names))
+        matched_chip = alias_chip(match.value, protected) if match.field == "alias" else None
+        hits["version"].append(
+            Hit(
+                "version",
+                reg,
+                f"{reg}/{name}:v{index}",
+                version_url(reg, name, index),
+                match,
+                collection=name,
+                version=index,
+                type=v["s_type"],
+                chips=chips_for(
+                    split_names(v["s_aliases"]),
+                    index=index,
+                    latest=v["s_latest"],
+                    protected=protected,
+                ),
+                matched_chip=matched_chip,
             )
+        )
     return hits

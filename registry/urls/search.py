@@ -9,4 +9,5 @@ from registry.views import search
 urlpatterns = [
     path("search/", search.search_page, name="search"),
     path("search/live/", search.live_results, name="search_live"),
+    path("search/advanced/", search.advanced_search, name="search_advanced"),
 ]

@@ -65,6 +65,8 @@ def pages(ids: dict) -> list[tuple[str, dict[str, int]]]:
         (v3 + "promotions/", writers),
         ("/search/?q=zoo", {}),
         ("/search/?q=foo:bar", {}),
+        ("/search/advanced/?kind=versions&a=alias&k=&o=eq&v=x&a=metadata&k=acc&o=gte&v=0.9", {}),
+        ("/search/advanced/?kind=collections&a=alias&k=&o=gte&v=", {}),
         ("/account/api-keys/", {}),
         ("/no/such/page/", {"admin": 404, "member": 404, "viewer": 404}),
     ]

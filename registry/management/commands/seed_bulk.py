@@ -5,7 +5,9 @@ day apart over the last ten days, each with its link record), N/5 aliases (custo
 `production` protected in every registry) with N history rows (the common alias walks
 from v0 to v8, a day at a time; the unique one is added once), N/5 version tags and N/10
 collection tags, spread over the core registries plus three bench registries, one of them
-restricted. Names mix a small vocabulary (so common words match many rows, as in real
+restricted. Versions carry metadata (`accuracy` 0–1, `epochs` 1–99) and creation dates one
+per 30 s back from now, so metadata and date ranges select a proportional share. Names mix
+a small vocabulary (so common words match many rows, as in real
 use) with unique parts (so exact look-ups find one). Rows go in with COPY on PostgreSQL
 and executemany on SQLite, in big batches with explicit ids: nothing goes through the ORM
 one row at a time. Deterministic for a given --seed.
@@ -13,6 +15,7 @@ one row at a time. Deterministic for a given --seed.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator
@@ -78,7 +81,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         rng = random.Random(seed)
         registries = self._registries()
-        moment = timezone.now()
+        moment = self.started_at = timezone.now()
         now = _stamp(moment)
         # Version i of every collection was linked i days after the first, ten days ago.
         self.days = [moment - timedelta(days=VERSIONS_PER_COLLECTION - i) for i in range(10)]
@@ -97,8 +100,9 @@ class Command(BaseCommand):
             noun, adj = rng.choice(NOUNS), rng.choice(ADJECTIVES)
             name = f"{noun}-{adj}-{run}-{i}"
             desc = f"{adj.title()} {noun} trained on {rng.choice(DATASETS)}"
+            made = self._created(i * VERSIONS_PER_COLLECTION, versions)
             coll_rows.append(
-                (cid, registry.pk, name, type_, desc, VERSIONS_PER_COLLECTION, now, now)
+                (cid, registry.pk, name, type_, desc, VERSIONS_PER_COLLECTION, made, made)
             )
             art_rows.append((aid, project.pk, name, type_, VERSIONS_PER_COLLECTION, now))
             ctag_rows.append((ids[CollectionTag] + i, cid, rng.choice(TAGS)))
@@ -106,7 +110,7 @@ class Command(BaseCommand):
         self._insert(Collection, coll_rows)
         self._insert(Artifact, art_rows)
         self._insert(CollectionTag, ctag_rows)
-        self._insert(ArtifactVersion, self._sources(collections, ids, now))
+        self._insert(ArtifactVersion, self._sources(collections, ids, rng))
         self._insert(LinkedVersion, self._linked(collections, ids))
         self._insert(LinkRecord, self._records(collections, ids))
         choices = [self._alias_choice(rng) for _ in collections]
@@ -142,18 +146,25 @@ class Command(BaseCommand):
             ProtectedAlias.objects.get_or_create(registry=registry, name="production")
         return registries
 
-    def _sources(self, collections, ids, now) -> Iterator[tuple]:
-        n = ids[ArtifactVersion]
+    def _created(self, k: int, total: int) -> str:
+        """Version k of total was made (total - k) * 30 s ago: newest last, as ids go."""
+        return _stamp(self.started_at - timedelta(seconds=30 * (total - k)))
+
+    def _sources(self, collections, ids, rng) -> Iterator[tuple]:
+        n, total = ids[ArtifactVersion], len(collections) * VERSIONS_PER_COLLECTION
         for c, (_cid, aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
-                yield (n + k, aid, index, f"{k:064x}", "", "{}", 1, 1, now)
+                metadata = {"accuracy": round(rng.random(), 4), "epochs": rng.randrange(1, 100)}
+                created = self._created(k, total)
+                yield (n + k, aid, index, f"{k:064x}", "", json.dumps(metadata), 1, 1, created)
 
     def _linked(self, collections, ids) -> Iterator[tuple]:
         n, src = ids[LinkedVersion], ids[ArtifactVersion]
         for c, (cid, _aid) in enumerate(collections):
             for index in range(VERSIONS_PER_COLLECTION):
                 k = c * VERSIONS_PER_COLLECTION + index
+                # Linked on its day: the link records and alias history follow these days.
                 linked_at = _stamp(self.days[index])
                 yield (n + k, cid, index, src + k, "", linked_at, linked_at)
 
