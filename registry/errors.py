@@ -6,9 +6,11 @@ from __future__ import annotations
 class RegistryError(Exception):
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, hint: str | None = None):
         super().__init__(message)
         self.message = message
+        # What to do instead, for API clients (pages offer it as a link or button).
+        self.hint = hint
 
 
 class Invalid(RegistryError):

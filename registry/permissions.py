@@ -48,6 +48,11 @@ NEED_ROLE = (
 )
 NEED_ADMIN = "{action} in registry '{registry}' needs the Admin role; your role is {role}."
 NEED_ORG_ADMIN = "Creating a registry needs an organization admin; ask one to create it."
+REQUEST_INSTEAD = (
+    "Request a promotion instead and a registry admin can approve it: POST "
+    '.../versions/<ref>/promotions with {{"alias": "{alias}", "reason": ...}}, or '
+    'artifact.request_promotion("{alias}", reason=...) in the SDK.'
+)
 PROTECTED_ALIAS = (
     "'{alias}' is a protected alias in registry '{registry}'; only registry admins can {verb} it."
 )
@@ -269,7 +274,10 @@ def check_alias_change(user, registry: Registry, alias: str, verb: str, protecte
 def check_protected_alias(user, registry: Registry, alias: str, verb: str) -> None:
     """Adding, moving or removing a protected alias needs an admin (Member already checked)."""
     if not is_admin(user, registry):
-        raise Forbidden(PROTECTED_ALIAS.format(alias=alias, registry=registry.name, verb=verb))
+        hint = REQUEST_INSTEAD.format(alias=alias) if verb in ("add", "move") else None
+        raise Forbidden(
+            PROTECTED_ALIAS.format(alias=alias, registry=registry.name, verb=verb), hint=hint
+        )
 
 
 def check_can_unlink(user, version: LinkedVersion, protected_alias: str | None) -> None:

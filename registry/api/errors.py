@@ -55,7 +55,10 @@ def describe_validation_errors(errors: list[dict]) -> str:
 
 def install(api: NinjaAPI) -> None:
     def registry_error(request: HttpRequest, exc: RegistryError):
-        return api.create_response(request, {"detail": exc.message}, status=exc.status)
+        body = {"detail": exc.message}
+        if exc.hint:
+            body["hint"] = exc.hint
+        return api.create_response(request, body, status=exc.status)
 
     def validation_error(request: HttpRequest, exc: ValidationError):
         detail = describe_validation_errors(list(exc.errors))

@@ -94,6 +94,11 @@ TagName = Annotated[
 
 class Error(Schema):
     detail: str = Field(description="What was wrong and what is allowed.")
+    hint: str | None = Field(
+        None,
+        description="What to do instead, when there is a way (e.g. request a promotion of "
+        "a protected alias). Absent otherwise.",
+    )
 
 
 # What any authenticated route may answer besides its own successes: 429 comes from

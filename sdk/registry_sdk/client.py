@@ -145,6 +145,8 @@ def _detail(response: httpx.Response) -> str:
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("detail"), str):
-        return body["detail"]
+        # The server's refusal, and what to do instead when it says (`hint`).
+        hint = body.get("hint")
+        return body["detail"] + (f" {hint}" if isinstance(hint, str) and hint else "")
     text = response.text.strip()[:300]
     return f"HTTP {response.status_code} from {response.request.url}: {text or 'no message'}"

@@ -180,3 +180,24 @@ def test_an_org_admin_overrides_a_failing_gate_through_the_api(registry, zoo, ad
     moved = client_for(org_admin).post(url, {"name": "production", "override_reason": "outage"})
     assert moved.status_code == 200
     assert AliasEvent.objects.filter(alias="production").first().override_reason == "outage"
+
+
+def test_a_member_refused_a_protected_alias_is_offered_a_request(registry, zoo, alice):
+    versions = "/api/v1/registries/Model/collections/zoo/versions"
+    refused = client_for(alice).post(f"{versions}/v1/aliases", {"name": "production"})
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["detail"].endswith("only registry admins can move it.")
+    assert "/promotions" in body["hint"] and 'request_promotion("production"' in body["hint"]
+    # The offer is real: the same member asks, through the endpoint the hint names.
+    asked = client_for(alice).post(
+        f"{versions}/v1/promotions", {"alias": "production", "reason": "better on holdout"}
+    )
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+
+
+def test_removing_a_protected_alias_offers_no_request(registry, zoo, alice):
+    versions = "/api/v1/registries/Model/collections/zoo/versions"
+    refused = client_for(alice).delete(f"{versions}/v0/aliases/production")
+    assert refused.status_code == 403
+    assert "hint" not in refused.json()

@@ -73,7 +73,10 @@ def test_cli_refusals_print_the_server_message(sdk_as, member, admin, registry, 
     assert code == 1
     assert err.strip() == (
         "registry: error: 'production' is a protected alias in registry 'Model'; "
-        "only registry admins can add it."
+        "only registry admins can add it. Request a promotion instead and a registry admin can "
+        "approve it: POST .../versions/<ref>/promotions with "
+        '{"alias": "production", "reason": ...}, or '
+        'artifact.request_promotion("production", reason=...) in the SDK.'
     )
     code, _, err = run_cli(capsys, "get", "Model/nope:latest")
     assert code == 1

@@ -99,8 +99,12 @@ def test_a_member_adding_a_protected_alias_gets_the_server_message(
     a.aliases.append("production")
     with pytest.raises(wandb.PermissionDenied) as refused:
         a.save()
+    # The server's refusal, then the way round it it offers: a promotion request.
     assert str(refused.value) == (
         "'production' is a protected alias in registry 'Model'; only registry admins can add it."
+        " Request a promotion instead and a registry admin can approve it: POST "
+        '.../versions/<ref>/promotions with {"alias": "production", "reason": ...}, or '
+        'artifact.request_promotion("production", reason=...) in the SDK.'
     )
     assert refused.value.status == 403
 
