@@ -11,8 +11,11 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from registry import permissions
 from registry.models import Registry
@@ -25,6 +28,38 @@ ROLE_PERSONAS = {
     "viewer": permissions.VIEWER,
     "restricted_viewer": permissions.RESTRICTED_VIEWER,
 }
+
+
+class _OneRequestAtATimeWhenSharing(ThreadedWSGIServer):
+    """The live server, handling one request at a time when its threads share the test
+    thread's database connection (SQLite's in-memory test database).
+
+    One sqlite3 connection used by two threads at once can deadlock: a thread running a
+    statement holds the connection's mutex and needs the GIL for a Python SQL function
+    (`registry.db`'s LOWER), while the other holds the GIL and waits for the mutex in a
+    cursor call. Requests are served whole (streamed bodies read) inside one lock; separate
+    connections (PostgreSQL) keep serving in parallel.
+    """
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self._lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeWhenSharing
 
 
 @pytest.fixture(autouse=True)

@@ -38,8 +38,13 @@ def names_on(page) -> list[str]:
 
 
 def wait_for(page, fragment: str) -> None:
-    """The swap that pushes `fragment` into the address bar has landed."""
+    """The swap that pushes `fragment` into the address bar has landed and settled: a
+    change made to the old form while htmx swaps it out would be lost."""
     expect(page).to_have_url(re.compile(re.escape(fragment)))
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
 
 
 @browser_db
@@ -66,6 +71,7 @@ def test_a_shared_advanced_query_shows_each_user_what_they_may_see(
     for n in (1, 2, 3):
         page.get_by_role("button", name="Add row").click()
         expect(rows).to_have_count(n)
+    wait_for(page, "a=alias&k=&o=eq&v=&a=alias&k=&o=eq&v=&a=alias")
 
     page.get_by_label("Row 1 attribute").select_option(label="Tag")
     wait_for(page, "a=tag")
