@@ -18,6 +18,7 @@ from pydantic import Field
 from registry import permissions
 from registry.api.registries import collection_out, registry_out
 from registry.api.schemas import AUTH_ERRORS, Chip, CollectionOut, Error, RegistryOut, SourceOut
+from registry.api.versions import version_fields
 from registry.errors import Invalid
 from registry.selectors import query
 from registry.selectors.versions import VersionState
@@ -105,30 +106,9 @@ def _parsed(name: str, raw: str | None) -> FilterDict:
 
 
 def found_version(state: VersionState) -> dict:
-    version = state.version
-    source = version.source
-    return {
-        "registry": version.collection.registry.name,
-        "collection": version.collection.name,
-        "type": version.collection.type,
-        "version": f"v{version.index}",
-        "index": version.index,
-        "aliases": [{"name": c.name, "kind": str(c.kind)} for c in state.chips],
-        "tags": list(state.tags),
-        "description": version.description,
-        "metadata": source.metadata,
-        "digest": source.digest,
-        "size": source.size,
-        "source": {
-            "entity": source.artifact.project.team.name,
-            "project": source.artifact.project.name,
-            "artifact": source.artifact.name,
-            "version": f"v{source.index}",
-        },
-        "linked_at": version.linked_at,
-        "updated_at": version.updated_at,
-        "linked_by": version.linked_by.get_username() if version.linked_by_id else None,
-    }
+    """A version as the query API lists it: the resolve answer's fields without the file
+    list, with when it last changed."""
+    return {**version_fields(state), "updated_at": state.version.updated_at}
 
 
 def _registries(request, q: RegistryQuery) -> dict:

@@ -51,8 +51,8 @@ router = Router(tags=["versions"])
 BASE = "/{registry}/collections/{collection}/versions"
 
 
-def version_payload(state: VersionState) -> dict:
-    """The version as the API shows it (the resolve response)."""
+def version_fields(state: VersionState) -> dict:
+    """What every API answer about a version shows (resolve, writes, the query API)."""
     version = state.version
     collection = version.collection
     source = version.source
@@ -68,9 +68,6 @@ def version_payload(state: VersionState) -> dict:
         "metadata": source.metadata,
         "digest": source.digest,
         "size": source.size,
-        "files": [
-            {"path": f.path, "sha256": f.blob_id, "size": f.size} for f in version_files(version)
-        ],
         "source": {
             "entity": source.artifact.project.team.name,
             "project": source.artifact.project.name,
@@ -79,6 +76,15 @@ def version_payload(state: VersionState) -> dict:
         },
         "linked_at": version.linked_at,
         "linked_by": version.linked_by.get_username() if version.linked_by_id else None,
+    }
+
+
+def version_payload(state: VersionState) -> dict:
+    """The version as the API shows it (the resolve response): its fields and files."""
+    files = version_files(state.version)
+    return {
+        **version_fields(state),
+        "files": [{"path": f.path, "sha256": f.blob_id, "size": f.size} for f in files],
     }
 
 
