@@ -152,36 +152,39 @@ class Compiled:
             return cursor.fetchall()
 
 
+def _once(key, using: str, make: Callable[[], object]):
+    """`make()`'s result, made once per key, process and database (vendor)."""
+    cache_key = (key, using, connections[using].vendor)
+    found = _cache.get(cache_key)
+    if found is None:
+        with _lock:
+            found = _cache.get(cache_key)
+            if found is None:
+                found = _cache[cache_key] = make()
+    return found
+
+
 def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="default"):
     """The query `build(**markers)` makes, compiled once per process and database.
 
     `build` gets one marker string per name in `names` and must pass each, unchanged, as
     a value the query compares with (never into Python logic).
     """
-    cache_key = (key, using, connections[using].vendor)
-    found = _cache.get(cache_key)
-    if found is None:
-        with _lock:
-            found = _cache.get(cache_key)
-            if found is None:
-                queryset = build(**{name: marker(name) for name in names})
-                found = _cache[cache_key] = Compiled(queryset, names, using)
-    return found
+
+    def make():
+        return Compiled(build(**{name: marker(name) for name in names}), names, using)
+
+    return _once(key, using, make)
 
 
 def compiled_query(key: tuple, build: Callable[[], tuple], using="default") -> tuple:
     """`compiled` for a query whose markers `build` chooses (integers for ids, strings
     that may end up inside LIKE patterns): `build()` returns (queryset or None, extra,
     {marker: name}); this returns (Compiled or None, extra), built once per key."""
-    cache_key = (key, using, connections[using].vendor)
-    found = _cache.get(cache_key)
-    if found is None:
-        with _lock:
-            found = _cache.get(cache_key)
-            if found is None:
-                queryset, extra, markers = build()
-                query = None
-                if queryset is not None:
-                    query = Compiled(queryset, (), using, markers=markers)
-                found = _cache[cache_key] = (query, extra)
-    return found
+
+    def make():
+        queryset, extra, markers = build()
+        query = None if queryset is None else Compiled(queryset, (), using, markers=markers)
+        return query, extra
+
+    return _once(key, using, make)
