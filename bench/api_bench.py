@@ -152,14 +152,14 @@ def rss_kib(pid: int) -> int:
 
 def scenarios(data: dict) -> dict:
     auth = {"Authorization": f"Bearer {data['key']}"}
-    base = f"/api/v1/registries/Model/collections/{data['collection']}/versions"
-    link_url = f"/api/v1/registries/Model/collections/{data['link_collection']}/versions"
+    base = f"/api/v1/registries/{data['registry']}/collections/{data['collection']}/versions"
+    link_url = (
+        f"/api/v1/registries/{data['registry']}/collections/{data['link_collection']}/versions"
+    )
     post = {**auth, "Content-Type": "application/json"}
     sources = data["sources"]
     state = {"etag": None, "link_offset": 0}
-    mlflow_path = (
-        f"/api/2.0/mlflow/registered-models/alias?name=Model.{data['collection']}&alias=production"
-    )
+    mlflow_path = f"/api/2.0/mlflow/registered-models/alias?name={data['registry']}.{data['collection']}&alias=production"
 
     def ceiling(w, i):
         return "GET", "/healthz/", None, {}
@@ -202,7 +202,7 @@ def scenarios(data: dict) -> dict:
 
 def fetch_etag(port: int, data: dict) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    path = f"/api/v1/registries/Model/collections/{data['collection']}/versions/production"
+    path = f"/api/v1/registries/{data['registry']}/collections/{data['collection']}/versions/production"
     conn.request("GET", path, headers={"Authorization": f"Bearer {data['key']}"})
     response = conn.getresponse()
     response.read()

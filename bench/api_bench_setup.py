@@ -25,7 +25,11 @@ from registry.models import Registry  # noqa: E402
 from registry.services import artifacts  # noqa: E402
 from registry.services.api_keys import create_api_key  # noqa: E402
 from registry.services.linking import link_version  # noqa: E402
-from registry.services.registries import create_protected_alias, set_role  # noqa: E402
+from registry.services.registries import (  # noqa: E402
+    create_protected_alias,
+    create_registry,
+    set_role,
+)
 from registry.storage import store_bytes  # noqa: E402
 
 
@@ -39,7 +43,11 @@ def main(sources: int) -> None:
         "bench", "bench@example.com", secrets.token_urlsafe(16)
     )
     _, key = create_api_key(user=user, name="benchmark")
-    registry = Registry.objects.get(name="Model")
+    # A registry of its own: the demo's Model registry gates `production` (a finished run,
+    # an accuracy floor), which the benchmark's sources do not meet and need not.
+    registry = Registry.objects.filter(name="Bench").first() or create_registry(
+        name="Bench", actor=root, description="Benchmark data"
+    )
     set_role(registry=registry, user=user, role=permissions.MEMBER, actor=root)
     if "production" not in {p.name for p in registry.protected_aliases.all()}:
         create_protected_alias(registry=registry, name="production", actor=root)
@@ -73,6 +81,7 @@ def main(sources: int) -> None:
         json.dumps(
             {
                 "key": key,
+                "registry": registry.name,
                 "collection": collection,
                 "link_collection": f"{collection}-links",
                 "entity": "bench",

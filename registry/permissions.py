@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import (
     assign_perm,
@@ -19,6 +20,7 @@ from guardian.shortcuts import (
     get_users_with_perms,
     remove_perm,
 )
+from guardian.utils import get_user_obj_perms_model
 
 from registry import key_scopes
 from registry.db import lower
@@ -94,6 +96,34 @@ def _granted_role(user, registry: Registry) -> str | None:
     """The highest role granted to the user in the registry (guardian object permissions)."""
     roles = [_ROLE_OF_PERM[p] for p in _checker(user).get_perms(registry) if p in _ROLE_OF_PERM]
     return max(roles, key=rank) if roles else None
+
+
+def grants_column(user_id, registry_id: str) -> Subquery:
+    """The user's permissions on a registry, comma-joined: guardian's own rows, read as a
+    column of a statement that reads the registry anyway (the collection lock), so a
+    write learns its writer's role without a statement of its own (one of eight per
+    API move). `user_id`: an expression; `registry_id`: the outer row's column.
+    `remember_grants` hands the value to the request's permission checker."""
+    grants = get_user_obj_perms_model().objects.filter(
+        user_id=user_id,
+        content_type__app_label=Registry._meta.app_label,
+        content_type__model=Registry._meta.model_name,
+        object_pk=Cast(OuterRef(registry_id), CharField()),
+    )
+    return Subquery(
+        grants.values("user_id")
+        .annotate(joined=StringAgg("permission__codename", Value(",")))
+        .values("joined")
+    )
+
+
+def remember_grants(user, registry: Registry, joined: str | None) -> None:
+    """What `grants_column` read, kept in guardian's per-request cache as if the checker
+    had read it: the role checks that follow ask no query."""
+    if _signed_in(user) and not user.is_superuser:
+        checker = _checker(user)
+        key = checker.get_local_cache_key(registry)
+        checker._obj_perms_cache[key] = joined.split(",") if joined else []
 
 
 def forget_cached_roles(user) -> None:
@@ -307,10 +337,16 @@ def check_can_delete_collection(user, collection: Collection, protected_alias: s
 
 def check_team_member(team: Team, user) -> None:
     """Logging to, publishing from and recording runs of an entity need its membership."""
-    if user.is_superuser:
+    if user.is_superuser or team.pk in getattr(user, "_member_of", ()):
         return
     if not TeamMembership.objects.filter(team=team, user=user).exists():
         raise Forbidden(NOT_TEAM_MEMBER.format(name=team.name))
+
+
+def remember_team_member(user, team_id: int) -> None:
+    """A read that found the user among a team's members (a source version read for a
+    link) keeps it for the request: `check_team_member` then asks no query."""
+    user._member_of = {*getattr(user, "_member_of", ()), team_id}
 
 
 # Granting roles (called only by registry.services.registries.set_role).

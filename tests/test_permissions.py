@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from registry import permissions
 from registry.errors import NotFound
 from registry.models import Registry
+from registry.services.locks import lock_collection_named
 from registry.services.registries import create_registry, set_role
-from tests.factories import make_user
+from tests.factories import link_new, make_user
 from tests.services.conftest import exactly
 
 
@@ -136,3 +137,26 @@ def test_granted_roles_lists_each_user_once_with_their_role(restricted, org_admi
         ("root", "admin"),
         ("viewer", "viewer"),
     ]
+
+
+@pytest.mark.parametrize("role", [None, "restricted_viewer", "viewer", "member", "admin"])
+@pytest.mark.parametrize("visibility", ["organization", "restricted"])
+def test_grants_read_with_the_collection_lock_give_the_role_guardian_gives(
+    org_admin, role, visibility
+):
+    registry = create_registry(name="Locked", actor=org_admin, visibility=visibility)
+    link_new(org_admin, registry, "zoo")
+    user = make_user("granted")
+    if role:
+        set_role(registry=registry, user=user, role=role, actor=org_admin)
+    expected = permissions.role_of(get_user_model().objects.get(pk=user.pk), registry)
+
+    fresh = get_user_model().objects.get(pk=user.pk)
+    if expected is None:
+        with pytest.raises(NotFound):
+            lock_collection_named(fresh, "Locked", "zoo")
+        return
+    with CaptureQueriesContext(connection) as queries:
+        locked = lock_collection_named(fresh, "locked", "ZOO")
+        assert permissions.role_of(fresh, locked.registry) == expected
+    assert len(queries) == 1  # the lock; the role came with it

@@ -136,7 +136,6 @@ def link(
 
     Linking a source already linked there returns its version (200) and applies the aliases.
     """
-    reg = permissions.get_registry_for_user(request.auth, registry)
     src = payload.source
     source = sources.get_source_version(
         actor=request.auth,
@@ -146,7 +145,7 @@ def link(
         ref=src.version,
     )
     linked, created = linking.link_version(
-        registry=reg,
+        registry=registry,
         collection_name=collection.strip(),
         source=source,
         aliases=payload.aliases,

@@ -64,6 +64,8 @@ def get_source_version(*, actor, entity: str, project: str, artifact: str, ref: 
         raise NotFound(
             SOURCE_NOT_FOUND.format(entity=entity, project=project, artifact=artifact, version=ref)
         )
+    if not actor.is_superuser:  # found among the entities the actor is a member of
+        permissions.remember_team_member(actor, version.artifact.project.team_id)
     return version
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from registry import permissions
@@ -23,11 +24,12 @@ from registry.models import (
 )
 from registry.names import name_problem
 from registry.selectors.collections import first_protected_alias
+from registry.selectors.compiled import compiled
 from registry.selectors.versions import protected_names
 from registry.services import automations
 from registry.services.aliases import apply_aliases, validate_alias_names
 from registry.services.events import RegistryEvent
-from registry.services.locks import VERSION_GONE, lock_collection
+from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
 
 TYPE_NOT_ACCEPTED = (
     "Registry '{registry}' accepts {accepted}; '{type}' artifacts cannot be linked to it. "
@@ -88,21 +90,24 @@ def _split_aliases(aliases: Iterable[str]) -> list[str]:
     return validate_alias_names(aliases or [])
 
 
+LINKING = "Linking a version"
 _NOBODY = object()  # marks an alias no version holds yet
 
 
 def _check_link_aliases(
     *, actor, collection: Collection, linked: LinkedVersion | None, names: list[str]
-) -> tuple[list[str], set[str]]:
+) -> frozenset[str]:
     """Refuse, before anything is written, every alias the link could not apply.
 
     Protected aliases need an admin unless the version holds them already (re-adding is
-    a no-op). Returns the names to apply and the registry's protected names.
+    a no-op). Returns the registry's protected names (none read for a link without
+    aliases).
     """
+    if not names:
+        return frozenset()
     registry = collection.registry
-    kept = list(names)
     protected = protected_names(registry)
-    wanted = {n.lower() for n in kept if n.lower() in protected}
+    wanted = {n.lower() for n in names if n.lower() in protected}
     if wanted and not permissions.is_admin(actor, registry):
         holders = {
             name.lower(): version_id
@@ -111,18 +116,45 @@ def _check_link_aliases(
             )
             if name.lower() in wanted
         }
-        for name in kept:
+        for name in names:
             holder = holders.get(name.lower(), _NOBODY)
             if name.lower() in wanted and (linked is None or holder != linked.pk):
                 verb = "add" if holder is _NOBODY else "move"
                 permissions.check_protected_alias(actor, registry, name, verb)
-    return kept, protected
+    return protected
+
+
+def _lock_or_create(
+    *, registry: Registry | str, collection_name: str, type_: str, actor
+) -> Collection:
+    """The collection named `collection_name`, locked, with its registry; created first
+    (with `type_`) if missing. A link to an existing collection is one statement: the
+    lock reads the registry and the writer's role with it."""
+    name = registry if isinstance(registry, str) else registry.name
+    collection = lock_collection_named(actor, name, collection_name, missing_ok=True)
+    if collection is not None:
+        return collection
+    if isinstance(registry, str):
+        registry = permissions.get_registry_for_user(actor, registry)
+    permissions.check_can_write(actor, registry, LINKING)
+    created, _ = get_or_create_collection(
+        registry=registry, name=collection_name, type_=type_, actor=actor
+    )
+    return lock_collection(created.pk)
+
+
+def _linked_from(collection: str, source: str):
+    """The version of a collection linked from a source; values arrive as markers."""
+    return LinkedVersion.objects.filter(
+        collection_id=Cast(Value(collection), IntegerField()),
+        source_id=Cast(Value(source), IntegerField()),
+    )[:1]
 
 
 @transaction.atomic
 def link_version(
     *,
-    registry: Registry,
+    registry: Registry | str,
     collection_name: str,
     source: ArtifactVersion,
     aliases: Iterable[str] = (),
@@ -131,29 +163,27 @@ def link_version(
 ) -> tuple[LinkedVersion, bool]:
     """Link `source` into `registry/collection_name` with `aliases`, all or nothing.
 
-    Creates the collection if missing. Linking a source already linked there returns the
-    existing linked version and applies the new aliases (invariant 7). Every refusal is
-    raised before the first write and the first event (invariant 9). Returns
-    (linked_version, created).
+    `registry`: the object, or its name as a URL says it. Creates the collection if
+    missing. Linking a source already linked there returns the existing linked version
+    and applies the new aliases (invariant 7). Every refusal is raised before the first
+    write and the first event (invariant 9). Returns (linked_version, created).
     """
-    permissions.check_can_write(actor, registry, "Linking a version")
+    type_ = source.artifact.type
+    collection = _lock_or_create(
+        registry=registry, collection_name=collection_name, type_=type_, actor=actor
+    )
+    permissions.check_can_write(actor, collection.registry, LINKING)
     # Only members of the entity that logged the source may publish it.
     permissions.check_team_member(source.artifact.project.team, actor)
     names = _split_aliases(aliases)
-    type_ = source.artifact.type
-    collection, _ = get_or_create_collection(
-        registry=registry, name=collection_name, type_=type_, actor=actor
-    )
     if collection.type.lower() != type_.lower():
         raise Invalid(
             TYPE_MISMATCH.format(collection=collection.name, expected=collection.type, type=type_)
         )
-    collection = lock_collection(collection.pk)
-    linked = LinkedVersion.objects.filter(collection=collection, source=source).first()
+    query = compiled("linked-from-source", _linked_from, "collection", "source")
+    linked = query.first_instance(collection=collection.pk, source=source.pk)
     index = collection.next_index if linked is None else linked.index
-    names, protected = _check_link_aliases(
-        actor=actor, collection=collection, linked=linked, names=names
-    )
+    protected = _check_link_aliases(actor=actor, collection=collection, linked=linked, names=names)
     created = linked is None
     if created:
         Collection.objects.filter(pk=collection.pk).update(next_index=F("next_index") + 1)

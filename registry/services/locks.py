@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast
+
 from registry import permissions
 from registry.db import lower
 from registry.errors import NotFound
@@ -29,25 +32,37 @@ def lock_collection(collection_id: int) -> Collection:
     return collection
 
 
-def _collection_named(registry: str, collection: str):
-    """Every alias write through the API starts here, so the statement is compiled once
-    (selectors.compiled); values arrive as markers."""
+def _collection_named(registry: str, collection: str, user: str):
+    """Every alias write and link through the API starts here, so the statement is
+    compiled once (selectors.compiled); values arrive as markers. It reads the writer's
+    grants in the registry too (`permissions.grants_column`)."""
     return (
         Collection.objects.select_for_update(of=("self",))
         .select_related("registry")
+        .annotate(
+            writer_grants=permissions.grants_column(
+                Cast(Value(user), IntegerField()), "registry_id"
+            )
+        )
         .filter(registry__name__lower=lower(registry), name__lower=lower(collection))[:1]
     )
 
 
-def lock_collection_named(user, registry: str, collection: str) -> Collection:
-    """`lock_collection` by names (as URLs say them), with its registry, if `user` may
-    see that registry: one statement. A miss says precisely what is missing, without
-    telling a stranger that a restricted registry exists."""
-    query = compiled("lock-collection-named", _collection_named, "registry", "collection")
-    locked = query.first_instance(registry=registry, collection=collection)
+def lock_collection_named(
+    user, registry: str, collection: str, *, missing_ok: bool = False
+) -> Collection | None:
+    """`lock_collection` by names (as URLs say them), with its registry and the user's
+    grants in it, if `user` may see that registry: one statement. A miss says precisely
+    what is missing, without telling a stranger that a restricted registry exists; with
+    `missing_ok`, a miss is None (the caller then looks the registry up itself)."""
+    query = compiled("lock-collection-named", _collection_named, "registry", "collection", "user")
+    locked = query.first_instance(registry=registry, collection=collection, user=user.pk)
     if locked is None:
+        if missing_ok:
+            return None
         found = permissions.get_registry_for_user(user, registry)
         raise NotFound(COLLECTION_NOT_FOUND.format(name=collection, registry=found.name))
+    permissions.remember_grants(user, locked.registry, locked.writer_grants)
     permissions.check_can_view(user, locked.registry)
     return locked
 

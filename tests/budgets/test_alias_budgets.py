@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from registry.models import Alias, AliasEvent, LinkedVersion, Registry
 from registry.services import registries
 from tests.api.conftest import client_for
-from tests.factories import link_new
+from tests.factories import link_new, make_source
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +27,13 @@ API_V0 = "/api/v1/registries/Model/collections/zoo/versions/v0"
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "aliases"}
 
 OPEN_INPUT, ADD_ON_PAGE, ADD_THROUGH_API, RESOLVE = 5, 12, 10, 1
+# An API move: the key, the collection lock (with the writer's role), the version, the
+# alias's holder, the update, its history row, the automations in scope, the files.
+MOVE_THROUGH_API = 8
+# An API link: the key, the source, the lock, a link of that source already there, the
+# collection's next index, the version, its link record, the automations, the answer's
+# version and files.
+LINK_THROUGH_API = 10
 
 
 @pytest.fixture
@@ -96,8 +103,35 @@ def test_moving_an_alias_through_the_api_stays_in_budget(zoo, member):
     response, sql = counted(lambda: api.post(v1 + "/aliases", {"name": "best"}))
     assert response.status_code == 200
     assert AliasEvent.objects.filter(alias="best", action="move").count() == 1
-    assert len(sql) <= ADD_THROUGH_API, "\n".join(sql)
+    assert len(sql) <= MOVE_THROUGH_API, "\n".join(sql)
     assert version_reads(sql) == 1, "\n".join(sql)
+    assert not guardian_reads(sql), "the role is read with the collection lock"
+
+
+def guardian_reads(sql: list[str]) -> list[str]:
+    """Statements of their own for a user's object permissions (guardian's query)."""
+    return [s for s in sql if s.lstrip().startswith('SELECT "auth_permission"')]
+
+
+def test_linking_through_the_api_stays_in_budget(zoo, member, org_admin):
+    registries.set_role(registry=zoo, user=member, role="member", actor=org_admin)
+    source = make_source(member, name="zoo-model")
+    api = client_for(member)
+    api.get(API_V0)
+    body = {
+        "source": {
+            "entity": source.artifact.project.team.name,
+            "project": source.artifact.project.name,
+            "artifact": source.artifact.name,
+            "version": f"v{source.index}",
+        }
+    }
+    url = "/api/v1/registries/Model/collections/zoo/versions"
+    response, sql = counted(lambda: api.post(url, body))
+    assert response.status_code == 201, response.content
+    assert response.json()["version"] == "v2"
+    assert len(sql) <= LINK_THROUGH_API, "\n".join(sql)
+    assert not guardian_reads(sql), "the role is read with the collection lock"
 
 
 def test_resolving_an_alias_through_the_api_is_one_query(zoo, member):
