@@ -159,7 +159,8 @@ def scenarios(data: dict) -> dict:
     post = {**auth, "Content-Type": "application/json"}
     sources = data["sources"]
     state = {"etag": None, "link_offset": 0}
-    mlflow_path = f"/api/2.0/mlflow/registered-models/alias?name={data['registry']}.{data['collection']}&alias=production"
+    model = f"{data['registry']}.{data['collection']}"
+    mlflow_path = f"/api/2.0/mlflow/registered-models/alias?name={model}&alias=production"
 
     def ceiling(w, i):
         return "GET", "/healthz/", None, {}
@@ -202,7 +203,8 @@ def scenarios(data: dict) -> dict:
 
 def fetch_etag(port: int, data: dict) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    path = f"/api/v1/registries/{data['registry']}/collections/{data['collection']}/versions/production"
+    registry, collection = data["registry"], data["collection"]
+    path = f"/api/v1/registries/{registry}/collections/{collection}/versions/production"
     conn.request("GET", path, headers={"Authorization": f"Bearer {data['key']}"})
     response = conn.getresponse()
     response.read()

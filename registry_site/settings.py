@@ -104,6 +104,7 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_ENGINE = "registry.backends.sqlite3"
 _default_db = f"sqlite:///{DATA_DIR / 'registry.sqlite3'}"
 _db_url = env_str("DATABASE_URL", _default_db)
 try:
@@ -111,6 +112,8 @@ try:
 except Exception as exc:  # dj-database-url raises several types
     raise ImproperlyConfigured(f"DATABASE_URL={_db_url!r} is not a usable URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers queueing for their turn (see its module).
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     # Persistent connections (one per thread, as for PostgreSQL): opening one costs more
     # than the queries of a typical API request (Django registers its SQL functions and
     # runs the PRAGMAs below on every new connection).
@@ -138,7 +141,7 @@ elif env_bool("REGISTRY_DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] != SQLITE_ENGINE:
     # An unreachable database fails requests in seconds (a 503) rather than hanging them.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("REGISTRY_DB_CONNECT_TIMEOUT", 5, minimum=1)
