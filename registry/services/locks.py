@@ -9,6 +9,7 @@ from registry import permissions
 from registry.db import lower
 from registry.errors import NotFound
 from registry.models import Collection
+from registry.selectors import automations
 from registry.selectors.collections import COLLECTION_NOT_FOUND
 from registry.selectors.compiled import compiled
 
@@ -35,14 +36,16 @@ def lock_collection(collection_id: int) -> Collection:
 def _collection_named(registry: str, collection: str, user: str):
     """Every alias write and link through the API starts here, so the statement is
     compiled once (selectors.compiled); values arrive as markers. It reads the writer's
-    grants in the registry too (`permissions.grants_column`)."""
+    grants in the registry too (`permissions.grants_column`) and whether any automation
+    watches the collection (`automations.any_in_scope_column`)."""
     return (
         Collection.objects.select_for_update(of=("self",))
         .select_related("registry")
         .annotate(
             writer_grants=permissions.grants_column(
                 Cast(Value(user), IntegerField()), "registry_id"
-            )
+            ),
+            automations_in_scope=automations.any_in_scope_column(),
         )
         .filter(registry__name__lower=lower(registry), name__lower=lower(collection))[:1]
     )

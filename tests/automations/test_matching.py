@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.errors import NotFound
 from registry.models import Automation, Delivery, EventType
-from registry.services.aliases import add_alias, remove_alias
+from registry.services.aliases import add_alias, add_aliases_at, remove_alias
 from registry.services.automation_settings import set_automation_enabled
 from registry.services.linking import unlink_version
 from tests.factories import link_new
@@ -203,3 +203,29 @@ def test_switching_an_automation_deleted_meanwhile_is_not_found(registry, admin,
     Automation.objects.filter(pk=automation.pk).delete()
     with pytest.raises(NotFound, match="no longer exists"):
         set_automation_enabled(automation=automation, enabled=False, actor=admin)
+
+
+@pytest.mark.parametrize(
+    ("scope", "enabled", "fires"),
+    [("registry", True, True), ("zoo", True, True), ("farm", True, False), ("zoo", False, False)],
+)
+def test_writes_by_name_read_automations_only_where_one_watches(
+    registry, admin, member, make_automation, scope, enabled, fires
+):
+    """The API's writes lock the collection by name and learn from the lock whether any
+    enabled automation covers it; only then do they read the automations."""
+    zoo = link_new(member, registry, "zoo")
+    farm = link_new(member, registry, "farm")
+    collection = {"registry": None, "zoo": zoo.collection, "farm": farm.collection}[scope]
+    automation = make_automation(name="watcher", collection=collection)
+    if not enabled:
+        set_automation_enabled(automation=automation, enabled=False, actor=admin)
+    with CaptureQueriesContext(connection) as queries:
+        add_aliases_at(
+            registry=registry.name, collection="zoo", ref=zoo.index, names=["staging"], actor=member
+        )
+    read_automations = [
+        q for q in queries if q["sql"].startswith('SELECT "registry_automation"."id"')
+    ]
+    assert fired() == (["watcher"] if fires else [])
+    assert bool(read_automations) == (scope != "farm" and enabled)
