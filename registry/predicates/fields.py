@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.lookups import Exact, In
 from django.utils import timezone
@@ -244,8 +255,18 @@ class MetadataKey:
         return value
 
     def _typed(self, lookup: str, value: Any) -> Q:
+        """The comparison, on values of the operand's JSON type only.
+
+        Written as one CASE, which PostgreSQL's planner, knowing nothing of a key's values,
+        takes to hold for half the rows. As `type = 'number' AND value >= 0.9` it took
+        each part to hold for 1 row in 200 and the pair for a handful, so it read every
+        version and sorted the matches (0.5 s at a million versions) instead of walking
+        them in id order and stopping at the page's end (under a millisecond): a range on
+        a metadata key usually holds for a good share of the versions.
+        """
         compare = Q(**{f"{self._path()}__{lookup}": value})
-        return Q(Exact(self._type(), _json_type(value))) & compare
+        typed = When(Q(Exact(self._type(), _json_type(value))), then=compare)
+        return Q(Case(typed, default=Value(False), output_field=BooleanField()))
 
     def lookup(self, lookup: str, value: Any) -> Q:
         if lookup == "in":
