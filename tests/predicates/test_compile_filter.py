@@ -17,6 +17,7 @@ from registry.predicates import (
     FilterError,
     compile_filter,
     explain_version_conditions,
+    narrowing,
     version_matches,
 )
 from registry.services import registries
@@ -170,6 +171,10 @@ COLLECTION_CASES = [
 @pytest.mark.parametrize(("filter", "expected"), COLLECTION_CASES, ids=str)
 def test_it_filters_collections(collections, filter, expected):
     assert collection_names(filter) == expected
+    narrowed = Collection.objects.filter(
+        compile_filter("collections", filter), narrowing("collections", filter)
+    )
+    assert set(narrowed.values_list("name", flat=True)) == expected
 
 
 @pytest.mark.parametrize(
@@ -267,7 +272,7 @@ def test_it_decides_whether_one_version_matches(versions):
     assert not version_matches(versions[2], {"metadata.acc": {"$gt": 0.9}})
 
 
-# Derived names resolved before SQL --------------------------------------------------
+# Derived names resolved before SQL, and the narrowing by held names -----------------
 
 
 def _as_sql_compared(names: list[str]) -> set[int]:
@@ -343,3 +348,35 @@ def test_an_alias_v_n_is_the_version_with_that_index_and_no_string_comparison(tw
     assert _pks({"alias": "v1"}) == set(
         LinkedVersion.objects.filter(index=1).values_list("pk", flat=True)
     )
+
+
+NARROWED = [
+    {"tag": "cv", "alias": "production"},
+    {"tag": "cv", "alias": {"$in": ["staging", "production"]}},
+    {"$and": [{"tag": {"$in": ["cv", "big"]}}, {"$and": [{"alias": "staging"}]}]},
+    {"tag": "big", "alias": "latest"},
+    {"tag": "cv", "alias": {"$in": ["v0", "production"]}},
+    {"alias": "production"},
+    {"tag": {"$eq": "cv", "$ne": "big"}},
+    {"$or": [{"tag": "big"}, {"alias": "staging"}]},
+    {"tag": {"$not": {"$eq": "cv"}}},
+    {"alias": {"$nin": ["staging"]}, "tag": "cv"},
+    {"tag": "CV"},
+    {"tag": {"$in": []}},
+]
+
+
+@pytest.mark.parametrize("filter", NARROWED, ids=str)
+def test_narrowing_by_held_names_changes_no_result(two_collections, filter):
+    q = compile_filter("versions", filter)
+    narrowed = LinkedVersion.objects.filter(q, narrowing("versions", filter))
+    assert set(narrowed.values_list("pk", flat=True)) == _pks(filter)
+
+
+def test_narrowing_starts_only_from_names_every_match_holds(db):
+    assert narrowing("versions", {"$or": [{"tag": "a"}, {"alias": "b"}]}) == Q()
+    assert narrowing("versions", {"tag": {"$not": {"$eq": "a"}}}) == Q()
+    assert narrowing("versions", {"alias": {"$in": ["latest", "b"]}}) == Q()
+    assert narrowing("versions", {"metadata.acc": {"$gt": 1}}) == Q()
+    assert narrowing("versions", {"tag": "a", "alias": "b"}) != Q()
+    assert narrowing("collections", {"tag": "a"}) != Q()
