@@ -45,12 +45,13 @@ def narrowing(kind: str, filter: dict[str, Any] | None) -> Q:
     planner guesses how many versions hold both from each name's count and walks the
     versions in id order hoping to meet them soon; at a million versions it read most of
     the table for the 75 that match. Here the names are intersected on their own tables
-    (the `(name, version_id)` indexes of migration 0014), and the versions read are only
-    those in the intersection. Adding this to the compiled filter changes no result.
+    (the `(name, version_id)` indexes of migration 0014: a merge of two index scans, or a
+    hash of the smaller set), and the versions read are only those in the intersection.
+    Adding this to the compiled filter changes no result.
     """
     if not filter:
         return Q()
-    held, owner = [], ""
+    held = []
     for name, op, value in required(filter):
         names = [value] if op == "$eq" else value if op == "$in" else None
         if not names or not all(isinstance(n, str) for n in names):
@@ -60,14 +61,17 @@ def narrowing(kind: str, filter: dict[str, Any] | None) -> Q:
             continue
         if isinstance(spec, AliasField) and any(map(is_derived, names)):
             continue  # derived names (`v3`, `latest`) have no rows to start from
-        owner = spec.owner  # "version" or "collection": one per kind
-        held.append(spec.model.objects.filter(name__in=sorted(set(names))).values(owner))
+        held.append((spec, sorted(set(names))))
     if not held:
         return Q()
-    narrowed = held[-1]
-    for names in reversed(held[:-1]):
-        narrowed = names.filter(**{f"{owner}__in": narrowed})
-    return Q(pk__in=narrowed)
+    (first, names), owner = held[0], held[0][0].owner  # "version" or "collection"
+    holders = first.model.objects.filter(name__in=names)
+    for spec, names in held[1:]:
+        # A join per condition (each may be met by another row), through the owner: the
+        # planner joins the name tables directly and hashes the smaller.
+        reverse = spec.model._meta.get_field(spec.owner).related_query_name()
+        holders = holders.filter(**{f"{owner}__{reverse}__name__in": names})
+    return Q(pk__in=holders.values(owner))
 
 
 class ConditionResult(NamedTuple):
