@@ -117,3 +117,17 @@ def test_a_page_reads_only_its_own_versions_for_showing(bulk):
     assert "registry_linkedversion_pkey" in plan
     assert "Seq Scan on registry_artifactversion" not in plan
     assert "Hash Join" not in plan
+
+
+def test_a_query_page_is_planned_for_its_values_every_time(db):
+    """Statements the app runs often are prepared, and PostgreSQL may then keep one
+    generic plan for every value; a page of a filter never is."""
+    user = make_user("reader")
+    found = query.find_collections(user, filter={"created_at": {"$gte": "2000-01-01"}})
+    for _ in range(8):
+        query.page_of(found, cursor=None, per_page=50)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not [s for s in prepared if "registry_collection" in s and "ANY(ARRAY" in s]
+    assert connection.connection.prepare_threshold is not None  # restored afterwards
