@@ -35,6 +35,10 @@ class Alias(models.Model):
             models.UniqueConstraint("collection", Lower("name"), name="alias_name_ci_unique"),
             models.CheckConstraint(condition=_NOT_RESERVED, name="alias_name_not_reserved"),
         ]
+        indexes = [
+            # The versions holding an alias, in version order (predicates.narrowing).
+            models.Index(fields=["name", "version"], name="alias_name_version_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

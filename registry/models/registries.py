@@ -80,6 +80,11 @@ class Collection(models.Model):
         constraints = [
             models.UniqueConstraint("registry", Lower("name"), name="collection_name_ci_unique")
         ]
+        indexes = [
+            # Date filters (search, query API): a recent range reads its rows, not every
+            # collection walked in id order.
+            models.Index(fields=["created_at"], name="collection_created_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.registry.name}/{self.name}"
@@ -93,6 +98,10 @@ class CollectionTag(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint("collection", Lower("name"), name="collection_tag_ci_unique")
+        ]
+        indexes = [
+            # The collections holding a tag, in collection order (predicates.narrowing).
+            models.Index(fields=["name", "collection"], name="collection_tag_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +135,9 @@ class LinkedVersion(models.Model):
             models.UniqueConstraint(fields=["collection", "index"], name="linked_version_index"),
             models.UniqueConstraint(fields=["collection", "source"], name="linked_version_source"),
         ]
+        indexes = [
+            models.Index(fields=["linked_at"], name="linked_version_linked_at_idx"),
+        ]
 
     @property
     def version_string(self) -> str:
@@ -143,6 +155,10 @@ class VersionTag(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint("version", Lower("name"), name="version_tag_ci_unique")
+        ]
+        indexes = [
+            # The versions holding a tag, in version order (predicates.narrowing).
+            models.Index(fields=["name", "version"], name="version_tag_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,10 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q
 
-from registry.predicates.compiler import Walk
+from registry.predicates.compiler import Walk, required
 from registry.predicates.errors import FilterError
-from registry.predicates.kinds import KINDS, field_names
+from registry.predicates.fields import AliasField, NameSetField, is_derived
+from registry.predicates.kinds import KINDS, field_for, field_names
 
 __all__ = [
     "KINDS",
@@ -22,6 +23,7 @@ __all__ = [
     "compile_filter",
     "explain_version_conditions",
     "field_names",
+    "narrowing",
     "version_matches",
 ]
 
@@ -33,6 +35,43 @@ def compile_filter(kind: str, filter: dict[str, Any] | None) -> Q:
     if filter is None:
         return Q()
     return Walk(kind).expression(filter)
+
+
+def narrowing(kind: str, filter: dict[str, Any] | None) -> Q:
+    """A condition every match of `filter` meets anyway, which PostgreSQL can answer from
+    indexes first: the rows holding every tag or alias name the filter requires.
+
+    `{"tag": "best", "alias": "production"}` compiles to two EXISTS, one per name. The
+    planner guesses how many versions hold both from each name's count and walks the
+    versions in id order hoping to meet them soon; at a million versions it read most of
+    the table for the 75 that match. Here the names are intersected on their own tables
+    (the `(name, version_id)` indexes of migration 0014: a merge of two index scans, or a
+    hash of the smaller set), and the versions read are only those in the intersection.
+    Adding this to the compiled filter changes no result.
+    """
+    if not filter:
+        return Q()
+    held = []
+    for name, op, value in required(filter):
+        names = [value] if op == "$eq" else value if op == "$in" else None
+        if not names or not all(isinstance(n, str) for n in names):
+            continue
+        spec = field_for(kind, name)
+        if not isinstance(spec, NameSetField):
+            continue
+        if isinstance(spec, AliasField) and any(map(is_derived, names)):
+            continue  # derived names (`v3`, `latest`) have no rows to start from
+        held.append((spec, sorted(set(names))))
+    if not held:
+        return Q()
+    (first, names), owner = held[0], held[0][0].owner  # "version" or "collection"
+    holders = first.model.objects.filter(name__in=names)
+    for spec, names in held[1:]:
+        # A join per condition (each may be met by another row), through the owner: the
+        # planner joins the name tables directly and hashes the smaller.
+        reverse = spec.model._meta.get_field(spec.owner).related_query_name()
+        holders = holders.filter(**{f"{owner}__{reverse}__name__in": names})
+    return Q(pk__in=holders.values(owner))
 
 
 class ConditionResult(NamedTuple):

@@ -157,3 +157,22 @@ def _pattern(name: str, value: Any) -> str:
     except re.error as e:
         raise FilterError(f"'{name}': $regex {value!r} is not a valid regular expression ({e}).")
     return value
+
+
+def required(node: Any):
+    """(field, operator, value) of the conditions every match must meet: the filter's own
+    fields and those of its `$and` lists, all the way down (not those under `$or`, `$nor`
+    or `$not`). Called on filters that compiled, so the shapes are known to be right."""
+    if not isinstance(node, dict):
+        return
+    for key, operand in node.items():
+        if key == "$and" and isinstance(operand, list):
+            for child in operand:
+                yield from required(child)
+        elif isinstance(key, str) and not key.startswith("$"):
+            if isinstance(operand, dict):
+                for op, value in operand.items():
+                    if op != "$not":
+                        yield key, op, value
+            else:
+                yield key, "$eq", operand

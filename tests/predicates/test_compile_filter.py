@@ -6,14 +6,18 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import In
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from registry.models import Collection, LinkedVersion, Registry
+from registry.models import Alias, Collection, LinkedVersion, Registry
 from registry.predicates import (
     FilterError,
     compile_filter,
     explain_version_conditions,
+    narrowing,
     version_matches,
 )
 from registry.services import registries
@@ -167,6 +171,10 @@ COLLECTION_CASES = [
 @pytest.mark.parametrize(("filter", "expected"), COLLECTION_CASES, ids=str)
 def test_it_filters_collections(collections, filter, expected):
     assert collection_names(filter) == expected
+    narrowed = Collection.objects.filter(
+        compile_filter("collections", filter), narrowing("collections", filter)
+    )
+    assert set(narrowed.values_list("name", flat=True)) == expected
 
 
 @pytest.mark.parametrize(
@@ -262,3 +270,113 @@ def test_it_explains_each_condition_of_one_version(versions):
 def test_it_decides_whether_one_version_matches(versions):
     assert version_matches(versions[1], {"metadata.acc": {"$gt": 0.9}})
     assert not version_matches(versions[2], {"metadata.acc": {"$gt": 0.9}})
+
+
+# Derived names resolved before SQL, and the narrowing by held names -----------------
+
+
+def _as_sql_compared(names: list[str]) -> set[int]:
+    """Versions whose stored or derived names include one of `names`, the derived ones
+    compared in SQL as `'v' || index` and the newest by subquery (the compiler's form
+    before it resolved derived names itself): the reference for the rewrite."""
+    version_name = Concat(Value("v"), Cast("index", CharField()), output_field=CharField())
+    newest = LinkedVersion.objects.filter(collection=OuterRef("collection")).order_by("-index")
+    q = Q(Exists(Alias.objects.filter(version=OuterRef("pk"), name__in=names)))
+    q |= Q(In(version_name, names))
+    if "latest" in names:
+        q |= Q(index=Subquery(newest.values("index")[:1]))
+    return set(LinkedVersion.objects.filter(q).values_list("pk", flat=True))
+
+
+def _pks(filter) -> set[int]:
+    return set(
+        LinkedVersion.objects.filter(compile_filter("versions", filter)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def two_collections(versions, registry, admin):
+    """The zoo's three versions and a farm of two (v0 'production', v1 latest)."""
+    for index in range(2):
+        source = make_source(admin, name=f"farm{index}")
+        aliases = [["production"], []][index]
+        link_version(
+            registry=registry, collection_name="farm", source=source, aliases=aliases, actor=admin
+        )
+    return LinkedVersion.objects.all()
+
+
+NAME_LISTS = [
+    ["v0"],
+    ["v1"],
+    ["v2"],
+    ["v3"],
+    ["latest"],
+    ["production"],
+    ["v01"],
+    ["V1"],
+    ["Latest"],
+    ["v-1"],
+    ["v2147483647"],
+    ["v2147483648"],
+    ["v99999999999999999999"],
+    ["v1", "latest"],
+    ["v0", "staging"],
+    ["production", "latest", "v2"],
+    ["nothing", "v00"],
+]
+
+
+@pytest.mark.parametrize("names", NAME_LISTS, ids=str)
+def test_an_alias_equality_with_derived_names_finds_what_sql_comparison_found(
+    two_collections, names
+):
+    expected = _as_sql_compared(names)
+    everything = set(two_collections.values_list("pk", flat=True))
+    assert _pks({"alias": {"$in": names}}) == expected
+    assert _pks({"alias": {"$nin": names}}) == everything - expected
+    if len(names) == 1:
+        assert _pks({"alias": names[0]}) == expected
+        assert _pks({"alias": {"$ne": names[0]}}) == everything - expected
+
+
+def test_an_alias_v_n_is_the_version_with_that_index_and_no_string_comparison(two_collections):
+    sql = str(LinkedVersion.objects.filter(compile_filter("versions", {"alias": "v1"})).query)
+    assert "CAST" not in sql.upper()
+    assert _pks({"alias": "v1"}) == set(
+        LinkedVersion.objects.filter(index=1).values_list("pk", flat=True)
+    )
+
+
+NARROWED = [
+    {"tag": "cv", "alias": "production"},
+    {"tag": "cv", "alias": {"$in": ["staging", "production"]}},
+    {"$and": [{"tag": {"$in": ["cv", "big"]}}, {"$and": [{"alias": "staging"}]}]},
+    {"tag": "big", "alias": "latest"},
+    {"tag": "cv", "alias": {"$in": ["v0", "production"]}},
+    {"alias": "production"},
+    {"tag": {"$eq": "cv", "$ne": "big"}},
+    {"$or": [{"tag": "big"}, {"alias": "staging"}]},
+    {"tag": {"$not": {"$eq": "cv"}}},
+    {"alias": {"$nin": ["staging"]}, "tag": "cv"},
+    {"tag": "CV"},
+    {"tag": {"$in": []}},
+]
+
+
+@pytest.mark.parametrize("filter", NARROWED, ids=str)
+def test_narrowing_by_held_names_changes_no_result(two_collections, filter):
+    q = compile_filter("versions", filter)
+    narrowed = LinkedVersion.objects.filter(q, narrowing("versions", filter))
+    assert set(narrowed.values_list("pk", flat=True)) == _pks(filter)
+
+
+def test_narrowing_starts_only_from_names_every_match_holds(db):
+    assert narrowing("versions", {"$or": [{"tag": "a"}, {"alias": "b"}]}) == Q()
+    assert narrowing("versions", {"tag": {"$not": {"$eq": "a"}}}) == Q()
+    assert narrowing("versions", {"alias": {"$in": ["latest", "b"]}}) == Q()
+    assert narrowing("versions", {"metadata.acc": {"$gt": 1}}) == Q()
+    assert narrowing("versions", {"tag": "a", "alias": "b"}) != Q()
+    assert narrowing("collections", {"tag": "a"}) != Q()
