@@ -101,9 +101,9 @@ def _granted_role(user, registry: Registry) -> str | None:
 def grants_column(user_id, registry_id: str) -> Subquery:
     """The user's permissions on a registry, comma-joined: guardian's own rows, read as a
     column of a statement that reads the registry anyway (the collection lock), so a
-    write learns its writer's role without a statement of its own (one of eight per
-    API move). `user_id`: an expression; `registry_id`: the outer row's column.
-    `remember_grants` hands the value to the request's permission checker."""
+    write learns its writer's role without a statement of its own (guardian's query was
+    a quarter of an API move's CPU). `user_id`: an expression; `registry_id`: the outer
+    row's column. `remember_grants` hands the value to the request's permission checker."""
     grants = get_user_obj_perms_model().objects.filter(
         user_id=user_id,
         content_type__app_label=Registry._meta.app_label,

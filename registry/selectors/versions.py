@@ -57,6 +57,21 @@ def version_states() -> QuerySet[LinkedVersion]:
     )
 
 
+def _linked_from(collection: str, source: str):
+    """The version of a collection linked from a source; values arrive as markers."""
+    return LinkedVersion.objects.filter(
+        collection_id=Cast(Value(collection), IntegerField()),
+        source_id=Cast(Value(source), IntegerField()),
+    )[:1]
+
+
+def linked_from(collection: Collection, source) -> LinkedVersion | None:
+    """The version of `collection` linked from the source version `source`, if any: every
+    link asks (a source is linked into a collection once), so compiled once."""
+    query = compiled("linked-from-source", _linked_from, "collection", "source")
+    return query.first_instance(collection=collection.pk, source=source.pk)
+
+
 def filter_ref(versions: QuerySet[LinkedVersion], ref: Ref) -> QuerySet[LinkedVersion]:
     """Narrow `versions` of one collection to what `ref` names (at most one row first)."""
     if ref.kind == RefKind.LATEST:

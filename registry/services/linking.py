@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, Value
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.utils import timezone
 
 from registry import permissions
@@ -24,8 +23,7 @@ from registry.models import (
 )
 from registry.names import name_problem
 from registry.selectors.collections import first_protected_alias
-from registry.selectors.compiled import compiled
-from registry.selectors.versions import protected_names
+from registry.selectors.versions import linked_from, protected_names
 from registry.services import automations
 from registry.services.aliases import apply_aliases, validate_alias_names
 from registry.services.events import RegistryEvent
@@ -143,14 +141,6 @@ def _lock_or_create(
     return lock_collection(created.pk)
 
 
-def _linked_from(collection: str, source: str):
-    """The version of a collection linked from a source; values arrive as markers."""
-    return LinkedVersion.objects.filter(
-        collection_id=Cast(Value(collection), IntegerField()),
-        source_id=Cast(Value(source), IntegerField()),
-    )[:1]
-
-
 @transaction.atomic
 def link_version(
     *,
@@ -180,8 +170,7 @@ def link_version(
         raise Invalid(
             TYPE_MISMATCH.format(collection=collection.name, expected=collection.type, type=type_)
         )
-    query = compiled("linked-from-source", _linked_from, "collection", "source")
-    linked = query.first_instance(collection=collection.pk, source=source.pk)
+    linked = linked_from(collection, source)
     index = collection.next_index if linked is None else linked.index
     protected = _check_link_aliases(actor=actor, collection=collection, linked=linked, names=names)
     created = linked is None
