@@ -105,6 +105,7 @@ TEMPLATES = [
 ]
 
 SQLITE_ENGINE = "registry.backends.sqlite3"
+POSTGRES_ENGINE = "registry.backends.postgresql"
 _default_db = f"sqlite:///{DATA_DIR / 'registry.sqlite3'}"
 _db_url = env_str("DATABASE_URL", _default_db)
 try:
@@ -133,7 +134,13 @@ elif DATABASES["default"]["ENGINE"] not in (
         f"DATABASE_URL uses {DATABASES['default']['ENGINE']}; only sqlite:// and postgres:// "
         "are supported."
     )
-elif env_bool("REGISTRY_DB_PREPARED_STATEMENTS", True):
+else:
+    # Django's PostgreSQL backend, with a health check that needs no round trip (see its
+    # module).
+    DATABASES["default"]["ENGINE"] = POSTGRES_ENGINE
+if DATABASES["default"]["ENGINE"] == POSTGRES_ENGINE and env_bool(
+    "REGISTRY_DB_PREPARED_STATEMENTS", True
+):
     # Server-side binding with prepared statements: PostgreSQL plans the hot queries
     # (API-key auth, resolving an alias) once per connection instead of per request;
     # planning cost more than executing them. Turn off behind a pooler in transaction
@@ -147,7 +154,8 @@ if DATABASES["default"]["ENGINE"] != SQLITE_ENGINE:
         "connect_timeout", env_int("REGISTRY_DB_CONNECT_TIMEOUT", 5, minimum=1)
     )
 # A persistent connection broken by a database restart is noticed before the request
-# uses it, so nodes and workers recover by themselves.
+# uses it, so nodes and workers recover by themselves (on PostgreSQL without a round
+# trip, registry.backends.postgresql).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

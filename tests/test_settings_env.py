@@ -118,7 +118,7 @@ def test_settings_read_a_postgres_url(monkeypatch, tmp_path):
     )
     db = loaded["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "django.db.backends.postgresql",
+        "registry.backends.postgresql",
         "db",
         5433,
         "reg",
