@@ -7,10 +7,11 @@ median of `--rounds` rounds of `--count` requests per scenario, in ms of CPU and
 time, and the SQL queries of one request.
 
     .venv/bin/python bench/api_cpu.py [--database-url URL] [--count 300] [--rounds 5]
-                                      [--profile "move alias"]
+                                      [--profile "move alias"] [--sql "move alias"]
 
 Without --database-url it uses a fresh SQLite file in a temporary folder (migrated here).
-`--profile NAME` prints cProfile's top functions (cumulative CPU time) for that scenario.
+`--profile NAME` prints cProfile's top functions (cumulative CPU time) for that scenario;
+`--sql NAME` the statements one of its requests sends.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ def main() -> None:
     parser.add_argument("--profile")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime")
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--sql", help="print the SQL statements of one request of this scenario")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="api-cpu-"))
@@ -142,6 +144,11 @@ def main() -> None:
             f"{name:22} {statistics.median(cpu):11.2f} {statistics.median(wall):12.2f} "
             f"{len(queries):8d}"
         )
+    if args.sql:
+        with CaptureQueriesContext(connection) as queries:
+            call(client, plan[args.sql], 0)
+        for number, query in enumerate(queries, 1):
+            print(f"-- {number}: {query['time']} s\n{query['sql']}")
     if args.profile:
         # CPU time, not wall time: waiting on the database is not the server's cost.
         profiler = cProfile.Profile(time.process_time)

@@ -152,7 +152,7 @@ class Compiled:
             return cursor.fetchall()
 
 
-def _once(key, using: str, make: Callable[[], object]):
+def built_once(key, using: str, make: Callable[[], object]):
     """`make()`'s result, made once per key, process and database (vendor)."""
     cache_key = (key, using, connections[using].vendor)
     found = _cache.get(cache_key)
@@ -174,7 +174,7 @@ def compiled(key: str, build: Callable[..., QuerySet], *names: str, using="defau
     def make():
         return Compiled(build(**{name: marker(name) for name in names}), names, using)
 
-    return _once(key, using, make)
+    return built_once(key, using, make)
 
 
 def compiled_query(key: tuple, build: Callable[[], tuple], using="default") -> tuple:
@@ -187,4 +187,4 @@ def compiled_query(key: tuple, build: Callable[[], tuple], using="default") -> t
         query = None if queryset is None else Compiled(queryset, (), using, markers=markers)
         return query, extra
 
-    return _once(key, using, make)
+    return built_once(key, using, make)

@@ -18,8 +18,8 @@ from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
 from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.compiled import compiled
-from registry.selectors.versions import VersionState, get_version_state
-from registry.services import automations, gates
+from registry.selectors.versions import VersionState, get_version_state_and_holder
+from registry.services import automations, gates, writes
 from registry.services.events import RegistryEvent
 from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
 
@@ -102,6 +102,7 @@ def apply_aliases(
     protected: frozenset[str],
     promotion=None,
     override_reason: str = "",
+    holders: dict[str, Alias] | None = None,
 ) -> list[str]:
     """Put each of `names` on `version`, moving those another version holds.
 
@@ -110,10 +111,12 @@ def apply_aliases(
     `override_reason`); every refusal comes before the first write. A name the version
     already holds changes nothing and fires nothing. Returns the names as stored (a moved
     alias keeps the case it was first typed in). `promotion`: the approved request that
-    makes this move, linked from the history rows.
+    makes this move, linked from the history rows. `holders`: `holders_of(collection,
+    names)` when the caller has read it already.
     """
     registry = collection.registry
-    holders = holders_of(collection, names)
+    if holders is None:
+        holders = holders_of(collection, names)
     reaching = []
     for name in names:
         holder = holders.get(fold(name))
@@ -148,7 +151,7 @@ def apply_aliases(
             )
             previous_index = None
         else:
-            Alias.objects.filter(pk=holder.pk).update(version=version)
+            writes.update(Alias, holder.pk, version=version)
             history.append(
                 AliasEvent.build(
                     collection,
@@ -173,28 +176,30 @@ def apply_aliases(
                 previous_index=previous_index,
             )
         )
-    Alias.objects.bulk_create(created)
-    AliasEvent.objects.bulk_create(history)
+    writes.insert_all(created)
+    writes.insert_all(history)
     automations.on_events(events)
     return stored
 
 
 def _locked_state(actor, registry: Registry | str, collection: Collection | str, ref, alias: str):
-    """Lock the collection, check the actor may change it, then read the version `ref`
-    names under the lock.
+    """Lock the collection, check the actor may change it, then read, under the lock, the
+    version `ref` names and the holder of `alias` (see `get_version_state_and_holder`).
 
     `registry` and `collection` are names (as URLs say them; the lock reads the registry
     too), or objects already in hand (then a version unlinked meanwhile is reported as
-    such).
+    such). Returns (collection, state, holder); a name no alias can have has no holder
+    (and never reaches the database: PostgreSQL refuses some characters outright).
     """
+    holding = alias if alias_problem(alias) is None else None
     if isinstance(collection, str):
         locked = lock_collection_named(actor, str(registry), collection)
         _check_write(actor, locked.registry, alias)
-        return locked, get_version_state(locked, ref)
+        return locked, *get_version_state_and_holder(locked, ref, holding)
     _check_write(actor, collection.registry, alias)
     locked = lock_collection(collection.pk)
     try:
-        return locked, get_version_state(locked, ref)
+        return locked, *get_version_state_and_holder(locked, ref, holding)
     except NotFound:
         raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
 
@@ -218,7 +223,8 @@ def add_aliases_at(
     `latest` and `vN` are ignored; given only those, nothing changes.
     `override_reason`: an organization admin's reason for moving past failing gates."""
     names = list(names) if not isinstance(names, str) else [names]
-    locked, state = _locked_state(actor, registry, collection, ref, _first(names))
+    first = _first(names)
+    locked, state, holder = _locked_state(actor, registry, collection, ref, first)
     try:
         wanted = validate_alias_names(names)
     except Invalid as refusal:
@@ -227,6 +233,11 @@ def add_aliases_at(
         if reserved_among(names):
             return state
         raise Invalid(NO_ALIAS_GIVEN)
+    # The holder read with the version answers for the first name; with one name that is
+    # every holder needed.
+    known = None
+    if wanted == [first]:
+        known = {fold(first): holder} if holder is not None else {}
     try:
         stored = apply_aliases(
             collection=locked,
@@ -235,6 +246,7 @@ def add_aliases_at(
             actor=actor,
             protected=state.protected,
             override_reason=override_reason,
+            holders=known,
         )
     except (Invalid, permissions.Forbidden) as refusal:
         raise _all_or_none(refusal, wanted) from None
@@ -287,12 +299,11 @@ def remove_alias_at(
     actor,
 ) -> VersionState:
     name = (name or "").strip()
-    locked, state = _locked_state(actor, registry, collection, ref, name)
+    locked, state, alias = _locked_state(actor, registry, collection, ref, name)
     if is_reserved_alias(name):
         raise Invalid(RESERVED_ALIAS.format(name=name))
     version = state.version
-    alias = Alias.objects.filter(version=version, name__lower=lower(name)).first()
-    if alias is None:
+    if alias is None or alias.version_id != version.pk:
         raise alias_not_held(version, name)
     if alias.name.lower() in state.protected:
         permissions.check_protected_alias(actor, locked.registry, alias.name, "remove")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from registry import permissions
@@ -24,7 +23,7 @@ from registry.models import (
 from registry.names import name_problem
 from registry.selectors.collections import first_protected_alias
 from registry.selectors.versions import linked_from, protected_names
-from registry.services import automations
+from registry.services import automations, writes
 from registry.services.aliases import apply_aliases, validate_alias_names
 from registry.services.events import RegistryEvent
 from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
@@ -175,22 +174,25 @@ def link_version(
     protected = _check_link_aliases(actor=actor, collection=collection, linked=linked, names=names)
     created = linked is None
     if created:
-        Collection.objects.filter(pk=collection.pk).update(next_index=F("next_index") + 1)
+        # The collection is locked, so its next index as read is the one to bump.
+        writes.update(Collection, collection.pk, next_index=index + 1)
         collection.next_index = index + 1
-        linked = LinkedVersion.objects.create(
+        linked = LinkedVersion(
             collection=collection,
             index=index,
             source=source,
             linked_by=actor,
             description=description or source.description,
         )
-        LinkRecord.objects.create(
+        writes.insert(linked)
+        record = LinkRecord(
             collection=collection,
             index=index,
             source=source,
             linked_at=linked.linked_at,
             linked_by=actor,
         )
+        writes.insert(record, read_pk=False)
         automations.on_events(
             [
                 RegistryEvent(

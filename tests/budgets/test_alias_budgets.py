@@ -28,9 +28,9 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "aliases"}
 
 OPEN_INPUT, ADD_ON_PAGE, ADD_THROUGH_API, RESOLVE = 5, 12, 10, 1
 # An API move: the key, the collection lock (with the writer's role, and whether any
-# automation watches the collection: here none, so they are not read), the version, the
-# alias's holder, the update, its history row, the files.
-MOVE_THROUGH_API = 7
+# automation watches the collection: here none, so they are not read), the version with
+# the alias's holder, the update, its history row, the files.
+MOVE_THROUGH_API = 6
 # An API link: the key, the source, the lock, a link of that source already there, the
 # collection's next index, the version, its link record, the answer's version and files.
 LINK_THROUGH_API = 9

@@ -13,6 +13,7 @@ from registry.selectors.collections import get_collection
 from registry.selectors.versions import (
     chips_of_row,
     get_version_state,
+    get_version_state_and_holder,
     latest_index,
     protected_names,
     tags_of_row,
@@ -150,3 +151,31 @@ def test_a_version_with_everything_it_shows_is_one_query(registry, member):
         )
     assert shown[1] == ("fp16", "gold")
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize(("asked", "held_by"), [("best", 0), ("BEST", 0), ("ghost", None)])
+def test_the_holder_of_an_alias_comes_with_the_version_in_one_query(
+    registry, member, asked, held_by
+):
+    link_new(member, registry, aliases=["Best"])
+    version = link_new(member, registry, aliases=["candidate"])
+    with CaptureQueriesContext(connection) as queries:
+        state, holder = get_version_state_and_holder(version.collection, "v1", asked)
+    assert len(queries) == 1
+    assert state == get_version_state(version.collection, "v1")
+    if held_by is None:
+        assert holder is None
+        return
+    stored = version.collection.aliases.get(name="Best")
+    assert (holder.pk, holder.name, holder.version_id, holder.version.index) == (
+        stored.pk,
+        "Best",
+        stored.version_id,
+        held_by,
+    )
+
+
+def test_the_version_itself_may_hold_the_alias(registry, member):
+    version = link_new(member, registry, aliases=["candidate"])
+    _, holder = get_version_state_and_holder(version.collection, "candidate", "Candidate")
+    assert holder.version_id == version.pk and holder.name == "candidate"
