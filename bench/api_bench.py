@@ -7,7 +7,7 @@ moving an alias and linking, with 1 and 8 clients, beside a bare Django endpoint
 uploads a 1 GiB file and reports the gunicorn worker's RSS growth. Not a test: it prints figures.
 
     .venv/bin/python bench/api_bench.py [sqlite] [postgres] [--no-upload] [--scale 1.0]
-                                        [--rounds 3]
+                                        [--rounds 3] [--only resolve,304]
 
 PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/registry_api).
 """
@@ -211,7 +211,9 @@ def fetch_etag(port: int, data: dict) -> str:
     return response.getheader("ETag")
 
 
-def load_figures(server: Server, data: dict, scale: float, rounds: int) -> list[tuple]:
+def load_figures(
+    server: Server, data: dict, scale: float, rounds: int, only: list[str] | None = None
+) -> list[tuple]:
     """Each scenario `rounds` times, interleaved with the ceiling; the median round counts.
 
     On a small shared machine one run of a scenario can land on a busy moment; the
@@ -219,6 +221,12 @@ def load_figures(server: Server, data: dict, scale: float, rounds: int) -> list[
     """
     plan = scenarios(data)
     state = plan.pop("state")
+    if only:  # the ceiling always runs: every figure is read against it
+        plan = {
+            name: entry
+            for name, entry in plan.items()
+            if name.startswith("ceiling") or any(word in name for word in only)
+        }
     counts = {
         "ceiling (/healthz/)": (1000, 2000),
         "resolve :production": (1000, 2000),
@@ -327,6 +335,8 @@ def report(label: str, rows: list[tuple], upload: dict | None, rounds: int) -> N
         )
     for clients in (1, 8):
         by_name = {r[0]: r for r in rows if r[1] == clients}
+        if not {"resolve :production", "304 revalidation", "mlflow alias GET"} <= set(by_name):
+            continue  # --only left some out
         resolve = by_name["resolve :production"][3]
         revalidate = by_name["304 revalidation"][3]
         mlflow = by_name["mlflow alias GET"][3]
@@ -350,7 +360,11 @@ def main() -> None:
     parser.add_argument("--no-upload", action="store_true")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply request counts")
     parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
+    parser.add_argument(
+        "--only", help="comma-separated words: only scenarios whose name has one (and the ceiling)"
+    )
     args = parser.parse_args()
+    only = args.only.split(",") if args.only else None
     for backend in args.backends:
         with tempfile.TemporaryDirectory(prefix=f"api-bench-{backend}-") as tmp:
             workdir = Path(tmp)
@@ -360,7 +374,7 @@ def main() -> None:
             data = server.setup(sources=int(650 * args.scale) * args.rounds + 20)
             server.start()
             try:
-                rows = load_figures(server, data, args.scale, args.rounds)
+                rows = load_figures(server, data, args.scale, args.rounds, only)
                 upload = None if args.no_upload else upload_figures(server, data, workdir)
             finally:
                 server.stop()

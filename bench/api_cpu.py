@@ -82,15 +82,31 @@ def scenarios(data: dict) -> dict:
     def resolve(i):
         return "get", f"{base}/production", None, 200
 
+    def revalidate(i):
+        return "get", f"{base}/production", None, 304
+
     def healthz(i):
         return "get", "/healthz/", None, 200
 
-    return {"healthz": healthz, "resolve :production": resolve, "move alias": move, "link": link}
+    return {
+        "healthz": healthz,
+        "resolve :production": resolve,
+        "304 revalidation": revalidate,
+        "move alias": move,
+        "link": link,
+    }
+
+
+ETAGS: dict[str, str] = {}  # url -> the ETag a 304 scenario revalidates
 
 
 def call(client, scenario, i):
     method, url, body, expect = scenario(i)
-    if body is None:
+    if expect == 304:
+        if url not in ETAGS:
+            ETAGS[url] = client.get(url)["ETag"]
+        response = client.get(url, HTTP_IF_NONE_MATCH=ETAGS[url])
+    elif body is None:
         response = getattr(client, method)(url)
     else:
         response = getattr(client, method)(url, json.dumps(body), content_type="application/json")
@@ -131,6 +147,7 @@ def main() -> None:
     print(f"database: {connection.vendor}; {args.rounds} rounds x {args.count} requests")
     print(f"{'scenario':22} {'CPU ms/req':>11} {'wall ms/req':>12} {'queries':>8}")
     for name, scenario in plan.items():
+        ETAGS.clear()  # revalidate what the URL answers now, after the scenarios before
         cpu, wall = [], []
         for _ in range(args.rounds):
             c0, w0 = time.process_time(), time.perf_counter()

@@ -5,8 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # MLflow clients: its model-registry REST routes, beside (not inside) our API.
-    path("", include("registry.mlflow_api.urls")),
     path("", include("registry.urls")),
 ]
 

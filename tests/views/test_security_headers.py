@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from registry_site.env import env_proxy_header
+from tests.api.conftest import client_for
+from tests.factories import link_new
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/api/v1/docs", "/api/v1/nope", "/healthz/"])
-def test_every_response_carries_csp_and_permissions_policy(client, url):
+@pytest.mark.parametrize("url", ["/accounts/login/", "/api/v1/docs", "/healthz/"])
+def test_every_page_carries_csp_and_permissions_policy(client, url):
     response = client.get(url)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
@@ -19,6 +21,29 @@ def test_every_response_carries_csp_and_permissions_policy(client, url):
     assert "frame-ancestors 'none'" in csp
     assert "camera=()" in response["Permissions-Policy"]
     assert "microphone=()" in response["Permissions-Policy"]
+
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nope", "/api/v1/openapi.json", "/api/2.0/mlflow/nope", "/ajax-api/2.0/mlflow/nope"]
+)
+def test_api_answers_carry_the_strictest_policy_and_no_feature_list(client, url):
+    response = client.get(url)
+    assert response["Content-Security-Policy"] == API_CSP
+    assert "Permissions-Policy" not in response
+
+
+def test_a_revalidated_api_answer_keeps_the_api_policy(registry, member):
+    link_new(member, registry, aliases=["best"])
+    api = client_for(member)
+    url = f"/api/v1/registries/{registry.name}/collections/zoo/versions/best"
+    first = api.get(url)
+    again = api.get(url, **{"If-None-Match": first["ETag"]})
+    assert (first.status_code, again.status_code) == (200, 304)
+    assert first["Content-Security-Policy"] == again["Content-Security-Policy"] == API_CSP
+    assert "Permissions-Policy" not in again
 
 
 def test_pages_use_no_inline_script_or_style(client, member):
