@@ -27,7 +27,8 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/nope", "/api/v1/openapi.json", "/api/2.0/mlflow/nope", "/ajax-api/2.0/mlflow/nope"]
+    "url",
+    ["/api/v1/nope", "/api/v1/openapi.json", "/api/2.0/mlflow/nope", "/ajax-api/2.0/mlflow/nope"],
 )
 def test_api_answers_carry_the_strictest_policy_and_no_feature_list(client, url):
     response = client.get(url)
