@@ -278,9 +278,10 @@ def add_tags(
     ref: VersionRef,
     payload: TagsIn,
 ):
-    state = _state(request, registry, collection, ref)
-    tags.add_version_tags(version=state.version, names=payload.names, actor=request.auth)
-    return _answer(response, get_version_state(state.version.collection, state.version.index))
+    state = tags.add_version_tags_at(
+        registry=registry, collection=collection, ref=ref, names=payload.names, actor=request.auth
+    )
+    return _answer(response, state)
 
 
 @router.delete(BASE + "/{ref}/tags/{tag}", response={200: VersionOut, **ERRORS})
@@ -292,9 +293,10 @@ def remove_tag(
     ref: VersionRef,
     tag: TagName,
 ):
-    state = _state(request, registry, collection, ref)
-    tags.remove_version_tag(version=state.version, name=tag, actor=request.auth)
-    return _answer(response, get_version_state(state.version.collection, state.version.index))
+    state = tags.remove_version_tag_at(
+        registry=registry, collection=collection, ref=ref, name=tag, actor=request.auth
+    )
+    return _answer(response, state)
 
 
 @router.post(BASE + "/{ref}/use", response={200: VersionOut, **ERRORS})

@@ -125,6 +125,9 @@ class VersionState:
     def with_aliases(self, aliases) -> VersionState:
         return replace(self, aliases=tuple(sorted(aliases)))
 
+    def with_tags(self, tags) -> VersionState:
+        return replace(self, tags=tuple(sorted(tags)))
+
     @property
     def etag(self) -> str:
         v = self.version

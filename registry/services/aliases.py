@@ -18,10 +18,10 @@ from registry.errors import Invalid, NotFound
 from registry.models import Alias, AliasEvent, Collection, EventType, LinkedVersion, Registry
 from registry.names import Ref, alias_problem, is_reserved_alias, reserved_among
 from registry.selectors.compiled import compiled
-from registry.selectors.versions import VersionState, get_version_state_and_holder
+from registry.selectors.versions import VersionState
 from registry.services import automations, gates, writes
 from registry.services.events import RegistryEvent
-from registry.services.locks import VERSION_GONE, lock_collection, lock_collection_named
+from registry.services.locks import lock_version
 
 RESERVED_ALIAS = (
     "'{name}' is a default alias: 'latest' and 'vN' are assigned automatically and cannot "
@@ -183,29 +183,12 @@ def apply_aliases(
 
 
 def _locked_state(actor, registry: Registry | str, collection: Collection | str, ref, alias: str):
-    """Lock the collection, check the actor may change it, then read, under the lock, the
-    version `ref` names and the holder of `alias` (see `get_version_state_and_holder`).
-
-    `registry` and `collection` are names (as URLs say them; the lock reads the registry
-    too), or objects already in hand (then a version unlinked meanwhile is reported as
-    such). Returns (collection, state, holder); a name no alias can have has no holder
-    (and never reaches the database: PostgreSQL refuses some characters outright).
-    """
+    """`locks.lock_version` for a change of `alias`, with its holder; a name no alias can
+    have has none (and never reaches the database: PostgreSQL refuses some characters
+    outright)."""
     holding = alias if alias_problem(alias) is None else None
-    if isinstance(collection, str):
-        locked = lock_collection_named(actor, str(registry), collection)
-        _check_write(actor, locked.registry, alias)
-        return locked, *get_version_state_and_holder(locked, ref, holding)
-    _check_write(actor, collection.registry, alias)
-    locked = lock_collection(collection.pk)
-    try:
-        return locked, *get_version_state_and_holder(locked, ref, holding)
-    except NotFound:
-        raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
-
-
-def _check_write(actor, registry: Registry, alias: str) -> None:
-    permissions.check_can_write(actor, registry, f"Changing alias '{alias}'")
+    doing = f"Changing alias '{alias}'"
+    return lock_version(actor, registry, collection, ref, doing=doing, holding=holding)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Row locks that serialise writes: every alias and link write in a collection."""
+"""Row locks that serialise writes: every alias, tag and link write in a collection."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from django.db.models.functions import Cast
 from registry import permissions
 from registry.db import lower
 from registry.errors import NotFound
-from registry.models import Collection
+from registry.models import Alias, Collection, Registry
+from registry.names import Ref
 from registry.selectors import automations
 from registry.selectors.collections import COLLECTION_NOT_FOUND
 from registry.selectors.compiled import compiled
+from registry.selectors.versions import VersionState, get_version_state_and_holder
 
 COLLECTION_GONE = "That collection no longer exists; it was deleted while you were changing it."
 VERSION_GONE = "That version is no longer linked to '{collection}'."
@@ -68,6 +70,35 @@ def lock_collection_named(
     permissions.remember_grants(user, locked.registry, locked.writer_grants)
     permissions.check_can_view(user, locked.registry)
     return locked
+
+
+def lock_version(
+    actor,
+    registry: Registry | str,
+    collection: Collection | str,
+    ref: str | int | Ref,
+    *,
+    doing: str,
+    holding: str | None = None,
+) -> tuple[Collection, VersionState, Alias | None]:
+    """Lock the collection, check the actor may change it (`doing` names the change in a
+    refusal), then read under the lock the version `ref` names, with the holder of the
+    alias `holding` if given (`selectors.versions.get_version_state_and_holder`).
+
+    `registry` and `collection` are names (as URLs say them; the lock reads the registry
+    too), or objects already in hand (then a version unlinked meanwhile is reported as
+    such). Returns (collection, state, holder).
+    """
+    if isinstance(collection, str):
+        locked = lock_collection_named(actor, str(registry), collection)
+        permissions.check_can_write(actor, locked.registry, doing)
+        return locked, *get_version_state_and_holder(locked, ref, holding)
+    permissions.check_can_write(actor, collection.registry, doing)
+    locked = lock_collection(collection.pk)
+    try:
+        return locked, *get_version_state_and_holder(locked, ref, holding)
+    except NotFound:
+        raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
 
 
 def lock_collections_of(registry) -> None:

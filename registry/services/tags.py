@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from registry import permissions
-from registry.db import lower
+from registry.db import fold, lower
 from registry.errors import Invalid, NotFound
-from registry.models import LinkedVersion, VersionTag
-from registry.names import tag_problem
-from registry.services.locks import VERSION_GONE
+from registry.models import Collection, LinkedVersion, Registry, VersionTag
+from registry.names import Ref, tag_problem
+from registry.selectors.versions import VersionState
+from registry.services import writes
+from registry.services.locks import VERSION_GONE, lock_version
 
 TAG_NOT_FOUND = "There is no tag '{name}' here."
 
@@ -62,18 +64,67 @@ def _live_version(version: LinkedVersion) -> LinkedVersion:
     return fresh
 
 
-@transaction.atomic
-def add_version_tags(*, version: LinkedVersion, names: Iterable[str], actor) -> list[VersionTag]:
-    permissions.check_can_write(actor, version.collection.registry, "Editing tags")
-    version = _live_version(version)
-    return add_tags(VersionTag, owner_field="version", owner=version, names=names)
+EDITING_TAGS = "Editing tags"
 
 
 @transaction.atomic
-def remove_version_tag(*, version: LinkedVersion, name: str, actor) -> None:
-    permissions.check_can_write(actor, version.collection.registry, "Editing tags")
-    version = _live_version(version)
-    remove_tag(VersionTag, owner_field="version", owner=version, name=name)
+def add_version_tags_at(
+    *,
+    registry: Registry | str,
+    collection: Collection | str,
+    ref: str | int | Ref,
+    names: Iterable[str],
+    actor,
+) -> VersionState:
+    """Add to the version `ref` names the tags it does not have yet (case-insensitive).
+    Like an alias write: the collection locked, the version (with its tags) read once
+    under the lock; returns its new state."""
+    _, state, _ = lock_version(actor, registry, collection, ref, doing=EDITING_TAGS)
+    cleaned = clean_tags(names)
+    have = {fold(name) for name in state.tags}
+    added = [n for n in cleaned if fold(n) not in have]
+    writes.insert_all([VersionTag(version=state.version, name=n) for n in added])
+    return state.with_tags([*state.tags, *added])
+
+
+@transaction.atomic
+def remove_version_tag_at(
+    *,
+    registry: Registry | str,
+    collection: Collection | str,
+    ref: str | int | Ref,
+    name: str,
+    actor,
+) -> VersionState:
+    """Remove a tag (any case) from the version `ref` names; NotFound if it has none."""
+    _, state, _ = lock_version(actor, registry, collection, ref, doing=EDITING_TAGS)
+    remove_tag(VersionTag, owner_field="version", owner=state.version, name=name)
+    gone = fold(name.strip())
+    return state.with_tags(tag for tag in state.tags if fold(tag) != gone)
+
+
+def add_version_tags(*, version: LinkedVersion, names: Iterable[str], actor) -> VersionState:
+    """`add_version_tags_at` for a version already in hand."""
+    collection = version.collection
+    return add_version_tags_at(
+        registry=collection.registry,
+        collection=collection,
+        ref=version.index,
+        names=names,
+        actor=actor,
+    )
+
+
+def remove_version_tag(*, version: LinkedVersion, name: str, actor) -> VersionState:
+    """`remove_version_tag_at` for a version already in hand."""
+    collection = version.collection
+    return remove_version_tag_at(
+        registry=collection.registry,
+        collection=collection,
+        ref=version.index,
+        name=name,
+        actor=actor,
+    )
 
 
 @transaction.atomic

@@ -61,11 +61,12 @@ def version_description(request, registry, collection, index):
 @require_POST
 def version_tag_add(request, registry, collection, index):
     reg, coll = registry_and_collection(request, registry, collection)
-    version = get_version_state(coll, index).version
     return submit(
         request,
         TagsForm(request.POST),
-        lambda data: tags.add_version_tags(version=version, names=data["tags"], actor=request.user),
+        lambda data: tags.add_version_tags_at(
+            registry=reg, collection=coll, ref=index, names=data["tags"], actor=request.user
+        ),
         refused=lambda form, status: _partial(
             request, reg, coll, index, "tags", status=status, tag_form=form
         ),
@@ -78,8 +79,9 @@ def version_tag_add(request, registry, collection, index):
 @require_POST
 def version_tag_remove(request, registry, collection, index, tag):
     reg, coll = registry_and_collection(request, registry, collection)
-    version = get_version_state(coll, index).version
-    tags.remove_version_tag(version=version, name=tag, actor=request.user)
+    tags.remove_version_tag_at(
+        registry=reg, collection=coll, ref=index, name=tag, actor=request.user
+    )
     if not request.htmx:
         return redirect(version_url(coll, index))
     return _partial(request, reg, coll, index, "tags")

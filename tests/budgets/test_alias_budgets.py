@@ -34,6 +34,9 @@ MOVE_THROUGH_API = 6
 # An API link: the key, the source, the lock, a link of that source already there, the
 # collection's next index, the version, its link record, the answer's version and files.
 LINK_THROUGH_API = 9
+# API tags: the key, the collection lock (with the writer's role), the version with its
+# tags, the new tags, the files.
+TAGS_THROUGH_API = 5
 
 
 @pytest.fixture
@@ -106,6 +109,20 @@ def test_moving_an_alias_through_the_api_stays_in_budget(zoo, member):
     assert len(sql) <= MOVE_THROUGH_API, "\n".join(sql)
     assert version_reads(sql) == 1, "\n".join(sql)
     assert not guardian_reads(sql), "the role is read with the collection lock"
+
+
+def test_tagging_through_the_api_reads_the_version_once(zoo, member):
+    api = client_for(member)
+    api.get(API_V0)
+    response, sql = counted(lambda: api.post(API_V0 + "/tags", {"names": ["gold", "fp16"]}))
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"] == ["fp16", "gold"]
+    assert len(sql) <= TAGS_THROUGH_API, "\n".join(sql)
+    assert version_reads(sql) == 1, "\n".join(sql)
+    assert not guardian_reads(sql), "the role is read with the collection lock"
+    response, sql = counted(lambda: api.delete(API_V0 + "/tags/GOLD"))
+    assert response.json()["tags"] == ["fp16"]
+    assert version_reads(sql) == 1, "\n".join(sql)
 
 
 def guardian_reads(sql: list[str]) -> list[str]:

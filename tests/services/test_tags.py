@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from registry import permissions
 from registry.errors import Invalid, NotFound
 from registry.models import VersionTag
 from registry.names import TAG_RULE
+from registry.selectors.versions import get_version_state
 from registry.services.linking import unlink_version
 from registry.services.tags import (
     TAG_NOT_FOUND,
@@ -56,11 +59,22 @@ def test_it_lets_members_and_up_edit_a_version_description(case, org_admin):
 
 def test_it_normalises_spaces_and_skips_tags_already_there(registry, member):
     version = link_new(member, registry)
-    added = add_version_tags(version=version, names=["  needs   review ", "Gold"], actor=member)
-    assert [t.name for t in added] == ["needs review", "Gold"]
-    again = add_version_tags(version=version, names=["gold", "NEEDS REVIEW"], actor=member)
-    assert again == []
+    state = add_version_tags(version=version, names=["  needs   review ", "Gold"], actor=member)
+    assert state.tags == ("Gold", "needs review")
+    with CaptureQueriesContext(connection) as queries:
+        again = add_version_tags(version=version, names=["gold", "NEEDS REVIEW"], actor=member)
+    assert again.tags == ("Gold", "needs review")
+    assert not [q for q in queries if q["sql"].startswith("INSERT")]
     assert tag_names(version) == ["Gold", "needs review"]
+
+
+def test_a_tag_write_answers_the_state_a_fresh_read_gives(registry, member):
+    version = link_new(member, registry, aliases=["best"])
+    added = add_version_tags(version=version, names=["gold", "fp16"], actor=member)
+    assert added == get_version_state(version.collection, version.index)
+    removed = remove_version_tag(version=version, name="GOLD", actor=member)
+    assert removed == get_version_state(version.collection, version.index)
+    assert removed.tags == ("fp16",)
 
 
 @pytest.mark.parametrize("tag", ["bad!", "x" * 129, "", "a/b"])
