@@ -34,9 +34,10 @@ pytestmark = [
         reason="SQLite serialises all writers itself (one write lock per database); "
         "row-lock contention is only meaningful on PostgreSQL",
     ),
-    # Threads use their own connections, so the data must be committed; serialized
-    # rollback restores the core registries the flush at the end removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Threads use their own connections, so the data must be committed. No serialized
+    # rollback: the autouse core-data fixture restores what a flush removes, and restoring
+    # a snapshot after another test's flush re-created guardian's anonymous user failed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
