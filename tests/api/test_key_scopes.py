@@ -152,3 +152,20 @@ def test_a_key_cannot_be_limited_to_a_registry_its_owner_cannot_see(stranger, re
 
     with pytest.raises(NotFound):
         api_keys.create_api_key(user=stranger, name="x", registries=[restricted])
+
+
+def test_the_resolve_poll_reads_every_fact_of_its_key(admin, registry, zoo):
+    """Resolve reads the key in its own statement (as one JSON object): its scope, its
+    expiry and its last use must come out as the key's own checks read them."""
+    soon = timezone.now() + timedelta(hours=1)
+    client = key_for(admin, registries=[registry], read_only=True, expires_at=soon)
+    assert client.get(f"{ZOO}/versions/production").status_code == 200
+    key = ApiKey.objects.get(name="deploy")
+    stamped = key.last_used_at
+    assert stamped is not None
+    assert client.get(f"{ZOO}/versions/production").status_code == 200
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == stamped  # once a minute at most
+    elsewhere = key_for(admin, registries=[Registry.objects.get(name="Dataset")])
+    assert elsewhere.get(f"{ZOO}/versions/production").status_code == 404
+    ApiKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"{ZOO}/versions/production").status_code == 401
