@@ -47,11 +47,16 @@ def backend_pid(wrapper) -> int:
         return cursor.fetchone()[0]
 
 
-def wait_for_input(fd: int) -> None:
-    """Until the server's goodbye reaches the socket (it is sent asynchronously)."""
+def terminated(wrapper) -> int:
+    """End the wrapper's server process from another connection, as a restart would; its
+    pid, once the server's goodbye (sent asynchronously) has reached the socket."""
+    pid = backend_pid(wrapper)
+    with default_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    poller.register(wrapper.connection.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
     assert poller.poll(10_000), "the server did not close the connection"
+    return pid
 
 
 def test_a_healthy_idle_connection_is_usable_without_a_query(own_connection):
@@ -64,20 +69,14 @@ def test_a_healthy_idle_connection_is_usable_without_a_query(own_connection):
 
 def test_a_connection_the_server_terminated_is_not_usable(own_connection):
     wrapper, round_trips = own_connection
-    pid = backend_pid(wrapper)
-    with default_connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    wait_for_input(wrapper.connection.fileno())
+    terminated(wrapper)
     assert not wrapper.is_usable()
     assert round_trips == ["SELECT 1"]  # Django's SELECT 1 decided
 
 
 def test_the_request_start_check_replaces_a_terminated_connection(own_connection):
     wrapper, _ = own_connection
-    pid = backend_pid(wrapper)
-    with default_connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    wait_for_input(wrapper.connection.fileno())
+    pid = terminated(wrapper)
     wrapper.close_if_unusable_or_obsolete()  # what request_started runs
     assert backend_pid(wrapper) != pid  # a new connection, and no error
 

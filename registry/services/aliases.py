@@ -21,7 +21,7 @@ from registry.selectors.compiled import compiled
 from registry.selectors.versions import VersionState
 from registry.services import automations, gates, writes
 from registry.services.events import RegistryEvent
-from registry.services.locks import lock_version
+from registry.services.locks import at_version, lock_version
 
 RESERVED_ALIAS = (
     "'{name}' is a default alias: 'latest' and 'vN' are assigned automatically and cannot "
@@ -252,14 +252,7 @@ def _all_or_none(refusal, names: list[str]):
 
 def add_aliases(*, version: LinkedVersion, names: Iterable[str], actor) -> VersionState:
     """`add_aliases_at` for a version already in hand."""
-    collection = version.collection
-    return add_aliases_at(
-        registry=collection.registry,
-        collection=collection,
-        ref=version.index,
-        names=names,
-        actor=actor,
-    )
+    return at_version(add_aliases_at, version, names=names, actor=actor)
 
 
 def add_alias(*, version: LinkedVersion, name: str, actor) -> VersionState:
@@ -308,11 +301,4 @@ def remove_alias_at(
 
 def remove_alias(*, version: LinkedVersion, name: str, actor) -> VersionState:
     """`remove_alias_at` for a version already in hand."""
-    collection = version.collection
-    return remove_alias_at(
-        registry=collection.registry,
-        collection=collection,
-        ref=version.index,
-        name=name,
-        actor=actor,
-    )
+    return at_version(remove_alias_at, version, name=name, actor=actor)

@@ -101,6 +101,13 @@ def lock_version(
         raise NotFound(VERSION_GONE.format(collection=locked.name)) from None
 
 
+def at_version(write, version, **values):
+    """Call `write` — a write taking `registry`, `collection` and `ref`, as names or
+    objects, like `lock_version` — for a linked version already in hand."""
+    collection = version.collection
+    return write(registry=collection.registry, collection=collection, ref=version.index, **values)
+
+
 def lock_collections_of(registry) -> None:
     """Lock every collection of the registry, in primary-key order (no deadlocks).
 

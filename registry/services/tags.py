@@ -13,7 +13,7 @@ from registry.models import Collection, LinkedVersion, Registry, VersionTag
 from registry.names import Ref, tag_problem
 from registry.selectors.versions import VersionState
 from registry.services import writes
-from registry.services.locks import VERSION_GONE, lock_version
+from registry.services.locks import VERSION_GONE, at_version, lock_version
 
 TAG_NOT_FOUND = "There is no tag '{name}' here."
 
@@ -105,26 +105,12 @@ def remove_version_tag_at(
 
 def add_version_tags(*, version: LinkedVersion, names: Iterable[str], actor) -> VersionState:
     """`add_version_tags_at` for a version already in hand."""
-    collection = version.collection
-    return add_version_tags_at(
-        registry=collection.registry,
-        collection=collection,
-        ref=version.index,
-        names=names,
-        actor=actor,
-    )
+    return at_version(add_version_tags_at, version, names=names, actor=actor)
 
 
 def remove_version_tag(*, version: LinkedVersion, name: str, actor) -> VersionState:
     """`remove_version_tag_at` for a version already in hand."""
-    collection = version.collection
-    return remove_version_tag_at(
-        registry=collection.registry,
-        collection=collection,
-        ref=version.index,
-        name=name,
-        actor=actor,
-    )
+    return at_version(remove_version_tag_at, version, name=name, actor=actor)
 
 
 @transaction.atomic
