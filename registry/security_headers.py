@@ -5,10 +5,10 @@ Pages get the site's Content-Security-Policy (settings.SECURE_CSP, set by Django
 middleware further out) and a Permissions-Policy. An API answer — JSON, or a 304
 revalidating it — is never a document a browser runs, so it gets the strictest policy
 instead (nothing may load, nothing may frame it; as GitHub's API answers) and no
-Permissions-Policy, a document's list of features. That is two headers and 400 bytes
-fewer on the answers pipelines poll all day: with the page headers, a 304 at 8 clients
-ran at 44-46 % of `/healthz/` against 49-50 % before either header existed (`make
-bench-api`, PostgreSQL).
+Permissions-Policy, a document's list of features: about 340 bytes fewer on the answers
+pipelines poll all day. With the page headers a 304 at 8 clients ran at 44-46 % of
+`/healthz/` against 49-50 % before either header existed; with these, 49 % against 47 %
+(`make bench-api`, PostgreSQL, one tree after the other).
 """
 
 from __future__ import annotations
