@@ -31,15 +31,15 @@ def clean_tags(names: Iterable[str]) -> list[str]:
     return result
 
 
-def add_tags(model, *, owner_field: str, owner, names: Iterable[str]):
-    """Add tags that are not there yet (case-insensitive); returns the added ones."""
+def add_tags(model, *, owner_field: str, owner, names: Iterable[str], existing=None):
+    """Add tags that are not there yet (case-insensitive, as the database folds case);
+    returns the added ones. `existing`: the owner's tag names when already read."""
     cleaned = clean_tags(names)
-    have = {
-        n.lower()
-        for n in model.objects.filter(**{owner_field: owner}).values_list("name", flat=True)
-    }
-    added = [model(**{owner_field: owner, "name": n}) for n in cleaned if n.lower() not in have]
-    model.objects.bulk_create(added)
+    if existing is None:
+        existing = model.objects.filter(**{owner_field: owner}).values_list("name", flat=True)
+    have = {fold(name) for name in existing}
+    added = [model(**{owner_field: owner, "name": n}) for n in cleaned if fold(n) not in have]
+    writes.insert_all(added)
     return added
 
 
@@ -80,11 +80,10 @@ def add_version_tags_at(
     Like an alias write: the collection locked, the version (with its tags) read once
     under the lock; returns its new state."""
     _, state, _ = lock_version(actor, registry, collection, ref, doing=EDITING_TAGS)
-    cleaned = clean_tags(names)
-    have = {fold(name) for name in state.tags}
-    added = [n for n in cleaned if fold(n) not in have]
-    writes.insert_all([VersionTag(version=state.version, name=n) for n in added])
-    return state.with_tags([*state.tags, *added])
+    added = add_tags(
+        VersionTag, owner_field="version", owner=state.version, names=names, existing=state.tags
+    )
+    return state.with_tags([*state.tags, *(tag.name for tag in added)])
 
 
 @transaction.atomic
