@@ -238,9 +238,10 @@ def _state_row(collection: Collection, ref: Ref, holding: str | None) -> LinkedV
 def get_version_state(collection: Collection, ref: str | Ref | int) -> VersionState:
     """The version of `collection` that `ref` (alias, `vN`, `latest`, or an index) names.
 
-    Every alias write reads its version here, under the collection lock. The query is
-    compiled once per process (selectors.compiled): built and compiled per call it cost
-    2.7 ms of CPU to run a 0.1 ms statement (SQLite, in process), a fifth of an API move.
+    Writes read their version the same way, under the collection lock
+    (`get_version_state_and_holder`). The query is compiled once per process
+    (selectors.compiled): built and compiled per call it cost 2.7 ms of CPU to run a
+    0.1 ms statement (SQLite, in process), a fifth of an API move.
     """
     return VersionState.of(_state_row(collection, _as_ref(ref), None))
 
